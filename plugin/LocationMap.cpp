@@ -1,0 +1,80 @@
+// LocationMap.cpp - see LocationMap.h.
+#include "LocationMap.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+namespace ftcheck {
+
+int32_t LocationMap::enterFile(clang::FileID FID, clang::FileID Includer,
+                               bool IsSystem) {
+  auto It = Index.find(FID);
+  if (It != Index.end())
+    return It->second;
+  llvm::StringRef Name = SM.getFilename(SM.getLocForStartOfFile(FID));
+  llvm::SmallString<256> Path(Name);
+  if (!Name.empty())
+    llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/false);
+  std::string P(Path.str());
+  ftc_file_kind Kind = ftc_tu_classify_file(TU, P.c_str(), IsSystem);
+  int32_t Idx = ftc_tu_add_file(TU, P.c_str(), Kind,
+                                FID == SM.getMainFileID(), fileIndex(Includer));
+  if (Idx < 0)
+    return -1;
+  Index[FID] = Idx;
+  if (FileIDs.size() <= static_cast<size_t>(Idx))
+    FileIDs.resize(Idx + 1);
+  FileIDs[Idx] = FID;
+  return Idx;
+}
+
+ftc_loc LocationMap::loc(clang::SourceLocation L) const {
+  ftc_loc Out = {-1, 0, 0, 0};
+  if (L.isInvalid())
+    return Out;
+  L = SM.getExpansionLoc(L);
+  std::pair<clang::FileID, unsigned> D = SM.getDecomposedLoc(L);
+  Out.file = fileIndex(D.first);
+  if (Out.file < 0)
+    return Out;
+  Out.offset = D.second;
+  Out.line = SM.getLineNumber(D.first, D.second);
+  Out.col = SM.getColumnNumber(D.first, D.second);
+  return Out;
+}
+
+ftc_range LocationMap::range(clang::SourceRange R) const {
+  ftc_range Out;
+  Out.begin = loc(R.getBegin());
+  clang::SourceLocation E = R.getEnd();
+  // For a macro, the end of the whole expansion, e.g. the ')' of a call.
+  if (E.isMacroID())
+    E = SM.getExpansionRange(E).getEnd();
+  Out.end = loc(E);
+  if (Out.end.file != Out.begin.file || Out.end.offset < Out.begin.offset)
+    Out.end = Out.begin;
+  return Out;
+}
+
+clang::SourceLocation LocationMap::toClang(ftc_loc L) const {
+  if (L.file < 0 || static_cast<size_t>(L.file) >= FileIDs.size())
+    return clang::SourceLocation();
+  return SM.getLocForStartOfFile(FileIDs[L.file]).getLocWithOffset(L.offset);
+}
+
+void LocationMap::attachContents() {
+  for (size_t I = 0; I < FileIDs.size(); ++I) {
+    ftc_file &F = TU->files.items[I];
+    if (F.kind != FTC_FILE_PROJECT || F.content)
+      continue;
+    bool Invalid = false;
+    llvm::StringRef Buf = SM.getBufferData(FileIDs[I], &Invalid);
+    if (!Invalid) {
+      F.content = Buf.data();
+      F.content_len = Buf.size();
+    }
+  }
+}
+
+} // namespace ftcheck

@@ -1,0 +1,684 @@
+// Lowering.cpp - see Lowering.h.
+#include "Lowering.h"
+
+#include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/Stmt.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "compat.h"
+#include "ftc_check.h"
+#include "ftc_config.h"
+
+using namespace clang;
+
+namespace ftcheck {
+namespace {
+
+// Deeper expressions than this are cut off as FTC_E_OTHER: generated code
+// can nest thousands of levels, and no check looks that deep.
+constexpr unsigned MaxDepth = 256;
+// Initializer lists longer than this keep only their head: data tables are
+// not what checks read, and module tables are short.
+constexpr unsigned MaxInitElements = 4096;
+
+class Lowerer {
+public:
+  Lowerer(ASTContext &Ctx, LocationMap &Locs, ftc_tu *TU,
+          const ftc_config &Cfg)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Locs(Locs), TU(TU), Cfg(Cfg),
+        A(&TU->arena) {
+    unsigned Needs = ftc_config_needs(&Cfg);
+    WantGlobals = Needs & FTC_NEED_GLOBALS;
+    WantBodies = Needs & (FTC_NEED_FUNCTIONS | FTC_NEED_MODULE_INIT);
+  }
+
+  void run() {
+    collect(Ctx.getTranslationUnitDecl());
+    for (auto &P : PendingBodies)
+      lowerBody(P.first, P.second);
+    for (auto &P : PendingInits)
+      TU->globals.items[P.second].init = lowerInit(P.first->getInit());
+  }
+
+private:
+  ASTContext &Ctx;
+  SourceManager &SM;
+  LocationMap &Locs;
+  ftc_tu *TU;
+  const ftc_config &Cfg;
+  ftc_arena *A;
+  bool WantGlobals, WantBodies;
+  bool InInitializer = false;
+
+  llvm::DenseMap<const VarDecl *, int32_t> GlobalIndex;
+  llvm::DenseMap<const FunctionDecl *, int32_t> FunctionIndex;
+  llvm::SmallVector<std::pair<const FunctionDecl *, int32_t>, 64> PendingBodies;
+  llvm::SmallVector<std::pair<const VarDecl *, int32_t>, 64> PendingInits;
+
+  // Per function being lowered.
+  llvm::DenseMap<const VarDecl *, int32_t> Locals;
+  llvm::DenseMap<const ParmVarDecl *, int32_t> Params;
+
+  const char *str(llvm::StringRef S) {
+    return ftc_arena_strndup(A, S.data(), S.size());
+  }
+  const char *typeStr(QualType T) {
+    return str(T.getAsString(Ctx.getPrintingPolicy()));
+  }
+
+  // ---- declarations -------------------------------------------------------
+
+  void collect(const DeclContext *DC) {
+    for (const Decl *D : DC->decls()) {
+      // The first and cheapest filter: where does the declaration live?
+      if (!Locs.isProject(D->getLocation()))
+        continue;
+      if (const auto *NS = dyn_cast<NamespaceDecl>(D)) {
+        collect(NS);
+      } else if (const auto *LS = dyn_cast<LinkageSpecDecl>(D)) {
+        collect(LS);
+      } else if (const auto *VD = dyn_cast<VarDecl>(D)) {
+        if (WantGlobals)
+          addGlobal(VD, -1);
+      } else if (const auto *FD = dyn_cast<FunctionDecl>(D)) {
+        addFunction(FD);
+      } else if (const auto *RD = dyn_cast<CXXRecordDecl>(D)) {
+        if (RD->isThisDeclarationADefinition() && !RD->isDependentContext())
+          collect(RD);
+      } else if (const auto *FTD = dyn_cast<FunctionTemplateDecl>(D)) {
+        (void)FTD;  // templates: only their instantiations are real code
+      }
+    }
+  }
+
+  int32_t addGlobal(const VarDecl *VD, int32_t Function) {
+    if (!VD->hasGlobalStorage() || isa<ParmVarDecl>(VD))
+      return -1;
+    auto It = GlobalIndex.find(VD->getCanonicalDecl());
+    if (It != GlobalIndex.end()) {
+      // A later definition of something first seen as a declaration.
+      ftc_var &V = TU->globals.items[It->second];
+      if (VD->isThisDeclarationADefinition() == VarDecl::Definition &&
+          (V.flags & FTC_VAR_EXTERN_DECL)) {
+        fillGlobal(V, VD, Function);
+        PendingInits.push_back({VD, It->second});
+      }
+      return It->second;
+    }
+    ftc_var *V = FTC_VEC_PUSH(&TU->globals);
+    if (!V)
+      return -1;
+    int32_t Idx = static_cast<int32_t>(TU->globals.count - 1);
+    GlobalIndex[VD->getCanonicalDecl()] = Idx;
+    fillGlobal(*V, VD, Function);
+    if (VD->getInit())
+      PendingInits.push_back({VD, Idx});
+    return Idx;
+  }
+
+  void fillGlobal(ftc_var &V, const VarDecl *VD, int32_t Function) {
+    QualType T = VD->getType();
+    QualType Elem = T;
+    while (const ArrayType *AT = Ctx.getAsArrayType(Elem))
+      Elem = AT->getElementType();
+    V.name = str(VD->getName());
+    V.range = Locs.range(VD->getSourceRange());
+    V.name_loc = Locs.loc(VD->getLocation());
+    V.type = typeStr(T);
+    V.canonical_type = typeStr(T.getCanonicalType());
+    V.function = Function;
+    V.flags = 0;
+    if (Elem.isConstQualified())
+      V.flags |= FTC_VAR_CONST;
+    if (Elem->isAtomicType() || isStdAtomic(Elem))
+      V.flags |= FTC_VAR_ATOMIC;
+    if (VD->getTLSKind() != VarDecl::TLS_None)
+      V.flags |= FTC_VAR_THREAD_LOCAL;
+    if (T->isArrayType())
+      V.flags |= FTC_VAR_ARRAY;
+    if (Elem->isPointerType())
+      V.flags |= FTC_VAR_POINTER;
+    if (VD->getStorageClass() == SC_Static)
+      V.flags |= FTC_VAR_STATIC;
+    if (VD->isStaticLocal())
+      V.flags |= FTC_VAR_LOCAL_STATIC;
+    if (VD->isThisDeclarationADefinition() == VarDecl::DeclarationOnly)
+      V.flags |= FTC_VAR_EXTERN_DECL;
+  }
+
+  static bool isStdAtomic(QualType T) {
+    const auto *RD = T->getAsCXXRecordDecl();
+    if (!RD)
+      return false;
+    std::string N = RD->getQualifiedNameAsString();
+    return N == "std::atomic" || N == "std::atomic_flag" ||
+           N == "std::atomic_ref";
+  }
+
+  void addFunction(const FunctionDecl *FD) {
+    if (FD->isDependentContext() || !FD->doesThisDeclarationHaveABody())
+      return;
+    if (FunctionIndex.count(FD->getCanonicalDecl()))
+      return;
+    ftc_func *F = FTC_VEC_PUSH(&TU->functions);
+    if (!F)
+      return;
+    int32_t Idx = static_cast<int32_t>(TU->functions.count - 1);
+    FunctionIndex[FD->getCanonicalDecl()] = Idx;
+    F->name = str(FD->getNameAsString());
+    F->range = Locs.range(FD->getSourceRange());
+    F->name_loc = Locs.loc(FD->getLocation());
+    F->is_static = FD->getStorageClass() == SC_Static;
+    F->has_body = 1;
+    F->return_type = typeStr(FD->getReturnType());
+    F->entry = F->exit = -1;
+    F->nparams = FD->getNumParams();
+    F->params = static_cast<ftc_param *>(
+        ftc_arena_alloc(A, sizeof(ftc_param) * (F->nparams ? F->nparams : 1)));
+    for (unsigned I = 0; F->params && I < F->nparams; ++I) {
+      F->params[I].name = str(FD->getParamDecl(I)->getName());
+      F->params[I].type = typeStr(FD->getParamDecl(I)->getType());
+    }
+    if (WantBodies && ftc_config_wants_function(&Cfg, F->name))
+      PendingBodies.push_back({FD, Idx});
+    else if (WantGlobals)
+      collectLocalStatics(FD->getBody(), Idx);
+  }
+
+  // Function-local statics are globals too, even in bodies not lowered.
+  void collectLocalStatics(const Stmt *S, int32_t Function) {
+    if (!S)
+      return;
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D))
+          if (VD->isStaticLocal())
+            addGlobal(VD, Function);
+    for (const Stmt *C : S->children())
+      collectLocalStatics(C, Function);
+  }
+
+  // ---- function bodies --------------------------------------------------
+
+  void lowerBody(const FunctionDecl *FD, int32_t Idx) {
+    Locals.clear();
+    Params.clear();
+    for (unsigned I = 0; I < FD->getNumParams(); ++I)
+      Params[FD->getParamDecl(I)] = static_cast<int32_t>(I);
+    if (WantGlobals)
+      collectLocalStatics(FD->getBody(), Idx);
+
+    CFG::BuildOptions Opts;
+    std::unique_ptr<CFG> G =
+        CFG::buildCFG(FD, FD->getBody(), &Ctx, Opts);
+    ftc_func &F = TU->functions.items[Idx];
+    if (!G)
+      return;
+    unsigned N = G->getNumBlockIDs();
+    F.blocks = static_cast<ftc_block *>(
+        ftc_arena_alloc(A, sizeof(ftc_block) * (N ? N : 1)));
+    if (!F.blocks)
+      return;
+    F.nblocks = N;
+    F.entry = static_cast<int32_t>(G->getEntry().getBlockID());
+    F.exit = static_cast<int32_t>(G->getExit().getBlockID());
+    for (const CFGBlock *B : *G)
+      lowerBlock(*B, F.blocks[B->getBlockID()]);
+  }
+
+  void lowerBlock(const CFGBlock &B, ftc_block &Out) {
+    // The CFG lists nested calls as their own elements before the full
+    // expression that contains them; keep only the outermost.
+    llvm::SmallVector<const Stmt *, 16> Elems;
+    for (const CFGElement &E : B)
+      if (auto CS = E.getAs<CFGStmt>())
+        Elems.push_back(CS->getStmt());
+    llvm::SmallPtrSet<const Stmt *, 32> Nested;
+    if (Elems.size() > 1) {
+      llvm::SmallPtrSet<const Stmt *, 32> InBlock(Elems.begin(), Elems.end());
+      for (const Stmt *S : Elems)
+        markNested(S, InBlock, Nested, 0);
+    }
+    Out.stmts = static_cast<ftc_expr **>(
+        ftc_arena_alloc(A, sizeof(ftc_expr *) * (Elems.size() + 1)));
+    if (!Out.stmts)
+      return;
+    for (const Stmt *S : Elems)
+      if (!Nested.count(S))
+        Out.stmts[Out.nstmts++] = lowerStmt(S, 0);
+    if (const Stmt *C = B.getTerminatorCondition(false))
+      Out.cond = lowerStmt(C, 0);
+    Out.succs = static_cast<int32_t *>(
+        ftc_arena_alloc(A, sizeof(int32_t) * (B.succ_size() + 1)));
+    if (!Out.succs)
+      return;
+    for (const CFGBlock::AdjacentBlock &S : B.succs()) {
+      const CFGBlock *T = S.getReachableBlock();
+      Out.succs[Out.nsuccs++] = T ? static_cast<int32_t>(T->getBlockID()) : -1;
+    }
+  }
+
+  void markNested(const Stmt *S, const llvm::SmallPtrSetImpl<const Stmt *> &In,
+                  llvm::SmallPtrSetImpl<const Stmt *> &Nested, unsigned Depth) {
+    if (Depth > MaxDepth)
+      return;
+    for (const Stmt *C : S->children()) {
+      if (!C)
+        continue;
+      if (In.count(C))
+        Nested.insert(C);
+      markNested(C, In, Nested, Depth + 1);
+    }
+  }
+
+  // ---- expressions --------------------------------------------------------
+
+  ftc_expr *node(ftc_expr_kind K, const Stmt *S) {
+    auto *E = static_cast<ftc_expr *>(ftc_arena_alloc(A, sizeof(ftc_expr)));
+    if (!E)
+      return nullptr;
+    E->kind = K;
+    E->ref_index = -1;
+    if (S)
+      E->range = Locs.range(S->getSourceRange());
+    return E;
+  }
+
+  void kids(ftc_expr *E, std::initializer_list<const Stmt *> Ks, unsigned D) {
+    setKids(E, Ks.size(), [&](unsigned I) { return *(Ks.begin() + I); }, D);
+  }
+
+  template <typename Get>
+  void setKids(ftc_expr *E, size_t N, Get G, unsigned D) {
+    if (!E || N == 0)
+      return;
+    E->kids = static_cast<ftc_expr **>(ftc_arena_alloc(A, sizeof(ftc_expr *) * N));
+    if (!E->kids)
+      return;
+    E->nkids = static_cast<uint32_t>(N);
+    for (size_t I = 0; I < N; ++I) {
+      const Stmt *S = G(static_cast<unsigned>(I));
+      E->kids[I] = S ? lowerStmt(S, D + 1) : nullptr;
+    }
+  }
+
+  // The macros whose whole expansion is exactly this expression, outermost
+  // first: `Py_mod_gil` for the literal 4 it expands to.
+  void macroChain(const Stmt *S, llvm::SmallVectorImpl<const char *> &Out) {
+    SourceLocation B = S->getBeginLoc(), E = S->getEndLoc();
+    const LangOptions &LO = Ctx.getLangOpts();
+    llvm::SmallVector<const char *, 4> Inner;
+    while (B.isMacroID() && E.isMacroID()) {
+      SourceLocation MB, ME;
+      if (!Lexer::isAtStartOfMacroExpansion(B, SM, LO, &MB) ||
+          !Lexer::isAtEndOfMacroExpansion(E, SM, LO, &ME))
+        break;
+      llvm::StringRef Name = Lexer::getImmediateMacroName(B, SM, LO);
+      if (Name.empty())
+        break;
+      Inner.push_back(str(Name));
+      // Step out to the expansion that produced this one.
+      B = SM.getImmediateExpansionRange(B).getBegin();
+      E = SM.getImmediateExpansionRange(E).getEnd();
+    }
+    // Collected innermost first.
+    for (auto It = Inner.rbegin(); It != Inner.rend(); ++It)
+      Out.push_back(*It);
+  }
+
+  ftc_expr *lowerStmt(const Stmt *S, unsigned D) {
+    if (!S)
+      return nullptr;
+    llvm::SmallVector<const char *, 4> Macros;
+    if (S->getBeginLoc().isMacroID())
+      macroChain(S, Macros);
+    // Parens and implicit casts are not interesting; their macros are.
+    while (true) {
+      const Stmt *Inner = nullptr;
+      if (const auto *P = dyn_cast<ParenExpr>(S))
+        Inner = P->getSubExpr();
+      else if (const auto *IC = dyn_cast<ImplicitCastExpr>(S))
+        Inner = IC->getSubExpr();
+      else if (const auto *FE = dyn_cast<FullExpr>(S))
+        Inner = FE->getSubExpr();
+      else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(S))
+        Inner = MT->getSubExpr();
+      else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(S))
+        Inner = BT->getSubExpr();
+      if (!Inner)
+        break;
+      S = Inner;
+      if (S->getBeginLoc().isMacroID()) {
+        llvm::SmallVector<const char *, 4> More;
+        macroChain(S, More);
+        for (const char *M : More)
+          if (std::find_if(Macros.begin(), Macros.end(), [&](const char *X) {
+                return std::strcmp(X, M) == 0;
+              }) == Macros.end())
+            Macros.push_back(M);
+      }
+    }
+    ftc_expr *E = D > MaxDepth ? node(FTC_E_OTHER, S) : lowerInner(S, D);
+    if (E && !Macros.empty()) {
+      E->macros = static_cast<const char **>(
+          ftc_arena_alloc(A, sizeof(char *) * Macros.size()));
+      if (E->macros) {
+        for (const char *M : Macros)
+          E->macros[E->nmacros++] = M;
+      }
+    }
+    return E;
+  }
+
+  static const char *opName(llvm::StringRef S) { return S.data(); }
+
+  ftc_expr *lowerInner(const Stmt *S, unsigned D) {
+    if (const auto *CE = dyn_cast<CallExpr>(S)) {
+      ftc_expr *E = node(FTC_E_CALL, S);
+      if (!E)
+        return nullptr;
+      if (const FunctionDecl *FD = CE->getDirectCallee()) {
+        E->name = str(FD->getNameAsString());
+        auto It = FunctionIndex.find(FD->getCanonicalDecl());
+        E->ref = FTC_REF_FUNCTION;
+        E->ref_index = It == FunctionIndex.end() ? -1 : It->second;
+      }
+      setKids(E, CE->getNumArgs(), [&](unsigned I) { return CE->getArg(I); },
+              D);
+      return E;
+    }
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      return lowerRef(DRE);
+    if (const auto *ME = dyn_cast<MemberExpr>(S)) {
+      ftc_expr *E = node(FTC_E_MEMBER, S);
+      if (!E)
+        return nullptr;
+      E->name = str(ME->getMemberDecl()->getNameAsString());
+      E->value = ME->isArrow();
+      kids(E, {ME->getBase()}, D);
+      return E;
+    }
+    if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(S)) {
+      ftc_expr *E = node(FTC_E_SUBSCRIPT, S);
+      kids(E, {ASE->getBase(), ASE->getIdx()}, D);
+      return E;
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(S))
+      return lowerUnary(UO, D);
+    if (const auto *BO = dyn_cast<BinaryOperator>(S))
+      return lowerBinary(BO, D);
+    if (const auto *CO = dyn_cast<AbstractConditionalOperator>(S)) {
+      ftc_expr *E = node(FTC_E_CONDITIONAL, S);
+      kids(E, {CO->getCond(), CO->getTrueExpr(), CO->getFalseExpr()}, D);
+      return E;
+    }
+    if (const auto *EC = dyn_cast<ExplicitCastExpr>(S)) {
+      ftc_expr *E = node(FTC_E_CAST, S);
+      if (!E)
+        return nullptr;
+      E->type = typeStr(EC->getType());
+      kids(E, {EC->getSubExpr()}, D);
+      if (E->nkids == 1 && E->kids[0] && E->kids[0]->has_value) {
+        E->has_value = 1;
+        E->value = E->kids[0]->value;
+      }
+      return E;
+    }
+    if (const auto *IL = dyn_cast<IntegerLiteral>(S)) {
+      ftc_expr *E = node(FTC_E_INT, S);
+      if (E) {
+        E->has_value = 1;
+        E->value = static_cast<int64_t>(IL->getValue().getLimitedValue());
+      }
+      return E;
+    }
+    if (const auto *CL = dyn_cast<CharacterLiteral>(S)) {
+      ftc_expr *E = node(FTC_E_INT, S);
+      if (E) {
+        E->has_value = 1;
+        E->value = CL->getValue();
+      }
+      return E;
+    }
+    if (isa<CXXNullPtrLiteralExpr>(S) || isa<GNUNullExpr>(S)) {
+      ftc_expr *E = node(FTC_E_INT, S);
+      if (E)
+        E->has_value = 1;
+      return E;
+    }
+    if (const auto *SL = dyn_cast<StringLiteral>(S)) {
+      ftc_expr *E = node(FTC_E_STRING, S);
+      if (E && SL->getCharByteWidth() == 1)
+        E->name = str(SL->getString());
+      return E;
+    }
+    if (const auto *ILE = dyn_cast<InitListExpr>(S))
+      return lowerInitList(ILE, D);
+    if (isa<ImplicitValueInitExpr>(S))
+      return node(FTC_E_IMPLICIT_ZERO, S);
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      return lowerDeclStmt(DS, D);
+    if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
+      ftc_expr *E = node(FTC_E_RETURN, S);
+      if (RS->getRetValue())
+        kids(E, {RS->getRetValue()}, D);
+      return E;
+    }
+    if (const auto *DIE = dyn_cast<DesignatedInitExpr>(S))
+      return lowerStmt(DIE->getInit(), D);
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(S)) {
+      ftc_expr *E = node(FTC_E_CALL, S);
+      if (!E)
+        return nullptr;
+      E->name = str(CE->getConstructor()->getParent()->getNameAsString());
+      setKids(E, CE->getNumArgs(), [&](unsigned I) { return CE->getArg(I); },
+              D);
+      return E;
+    }
+    if (const auto *SE = dyn_cast<StmtExpr>(S)) {
+      ftc_expr *E = node(FTC_E_OTHER, S);
+      kids(E, {SE->getSubStmt()}, D);
+      return E;
+    }
+    // Anything else: keep its children so nothing below is lost.
+    ftc_expr *E = node(FTC_E_OTHER, S);
+    if (!E)
+      return nullptr;
+    llvm::SmallVector<const Stmt *, 8> Cs;
+    for (const Stmt *C : S->children())
+      if (C)
+        Cs.push_back(C);
+    // Compound statements are split into blocks by the CFG; do not repeat
+    // their contents here.
+    if (!isa<CompoundStmt>(S) && !isa<IfStmt>(S) && !isa<ForStmt>(S) &&
+        !isa<WhileStmt>(S) && !isa<DoStmt>(S) && !isa<SwitchStmt>(S))
+      setKids(E, Cs.size(), [&](unsigned I) { return Cs[I]; }, D);
+    return E;
+  }
+
+  ftc_expr *lowerRef(const DeclRefExpr *DRE) {
+    ftc_expr *E = node(FTC_E_REF, DRE);
+    if (!E)
+      return nullptr;
+    const ValueDecl *VD = DRE->getDecl();
+    E->name = str(VD->getNameAsString());
+    if (const auto *PVD = dyn_cast<ParmVarDecl>(VD)) {
+      auto It = Params.find(PVD);
+      E->ref = FTC_REF_PARAM;
+      E->ref_index = It == Params.end() ? -1 : It->second;
+    } else if (const auto *V = dyn_cast<VarDecl>(VD)) {
+      if (V->hasGlobalStorage()) {
+        E->ref = FTC_REF_GLOBAL;
+        auto It = GlobalIndex.find(V->getCanonicalDecl());
+        E->ref_index = It == GlobalIndex.end() ? -1 : It->second;
+      } else {
+        E->ref = FTC_REF_LOCAL;
+        E->ref_index = localId(V);
+      }
+    } else if (const auto *FD = dyn_cast<FunctionDecl>(VD)) {
+      E->ref = FTC_REF_FUNCTION;
+      auto It = FunctionIndex.find(FD->getCanonicalDecl());
+      E->ref_index = It == FunctionIndex.end() ? -1 : It->second;
+    } else if (const auto *EC = dyn_cast<EnumConstantDecl>(VD)) {
+      E->ref = FTC_REF_ENUM;
+      E->has_value = 1;
+      E->value = EC->getInitVal().getExtValue();
+    }
+    return E;
+  }
+
+  int32_t localId(const VarDecl *V) {
+    auto It = Locals.find(V);
+    if (It != Locals.end())
+      return It->second;
+    int32_t Id = static_cast<int32_t>(Locals.size());
+    Locals[V] = Id;
+    return Id;
+  }
+
+  ftc_expr *lowerUnary(const UnaryOperator *UO, unsigned D) {
+    ftc_expr_kind K;
+    switch (UO->getOpcode()) {
+    case UO_AddrOf: K = FTC_E_ADDR_OF; break;
+    case UO_Deref: K = FTC_E_DEREF; break;
+    case UO_PreInc: case UO_PostInc: case UO_PreDec: case UO_PostDec:
+      K = FTC_E_INCDEC; break;
+    case UO_LNot: K = FTC_E_LOGICAL; break;
+    default: K = FTC_E_UNARY; break;
+    }
+    ftc_expr *E = node(K, UO);
+    if (!E)
+      return nullptr;
+    if (K == FTC_E_INCDEC)
+      E->name = UO->isIncrementOp() ? "++" : "--";
+    else if (K == FTC_E_LOGICAL || K == FTC_E_UNARY)
+      E->name = opName(UnaryOperator::getOpcodeStr(UO->getOpcode()));
+    kids(E, {UO->getSubExpr()}, D);
+    if (UO->getOpcode() == UO_Minus && E->nkids == 1 && E->kids[0] &&
+        E->kids[0]->has_value) {
+      E->has_value = 1;
+      E->value = -E->kids[0]->value;
+    }
+    return E;
+  }
+
+  ftc_expr *lowerBinary(const BinaryOperator *BO, unsigned D) {
+    ftc_expr_kind K;
+    if (BO->getOpcode() == BO_Assign)
+      K = FTC_E_ASSIGN;
+    else if (BO->isCompoundAssignmentOp())
+      K = FTC_E_COMPOUND_ASSIGN;
+    else if (BO->isComparisonOp())
+      K = FTC_E_COMPARE;
+    else if (BO->isLogicalOp())
+      K = FTC_E_LOGICAL;
+    else if (BO->getOpcode() == BO_Comma)
+      K = FTC_E_COMMA;
+    else
+      K = FTC_E_BINARY;
+    ftc_expr *E = node(K, BO);
+    if (!E)
+      return nullptr;
+    if (K != FTC_E_ASSIGN && K != FTC_E_COMMA)
+      E->name = opName(BO->getOpcodeStr());
+    kids(E, {BO->getLHS(), BO->getRHS()}, D);
+    if (InInitializer && K == FTC_E_BINARY && BO->getType()->isIntegerType())
+      foldConstant(E, BO);
+    return E;
+  }
+
+  void foldConstant(ftc_expr *E, const Expr *X) {
+    Expr::EvalResult R;
+    if (!X->isValueDependent() && X->EvaluateAsInt(R, Ctx)) {
+      E->has_value = 1;
+      E->value = R.Val.getInt().getExtValue();
+    }
+  }
+
+  ftc_expr *lowerInitList(const InitListExpr *ILE, unsigned D) {
+    // The semantic form lists every member in order, designated or not.
+    if (ILE->isSyntacticForm() && ILE->getSemanticForm())
+      ILE = ILE->getSemanticForm();
+    ftc_expr *E = node(FTC_E_INIT_LIST, ILE);
+    if (!E)
+      return nullptr;
+    unsigned N = ILE->getNumInits();
+    if (N > MaxInitElements)
+      N = MaxInitElements;
+    setKids(E, N, [&](unsigned I) { return ILE->getInit(I); }, D);
+    const RecordDecl *RD = nullptr;
+    if (const auto *RT = ILE->getType()->getAs<RecordType>())
+      RD = RT->getDecl();
+    if (RD && !RD->isUnion()) {
+      unsigned I = 0;
+      for (const FieldDecl *FD : RD->fields()) {
+        if (I >= E->nkids)
+          break;
+        if (E->kids[I])
+          E->kids[I]->field = str(FD->getName());
+        ++I;
+      }
+    } else if (RD && RD->isUnion() && E->nkids == 1 && E->kids[0] &&
+               ILE->getInitializedFieldInUnion()) {
+      E->kids[0]->field = str(ILE->getInitializedFieldInUnion()->getName());
+    }
+    return E;
+  }
+
+  ftc_expr *lowerDeclStmt(const DeclStmt *DS, unsigned D) {
+    // The CFG splits multi-declarations; a single VarDecl is the usual case.
+    llvm::SmallVector<const VarDecl *, 2> Vars;
+    for (const Decl *X : DS->decls())
+      if (const auto *V = dyn_cast<VarDecl>(X))
+        Vars.push_back(V);
+    if (Vars.size() != 1) {
+      ftc_expr *E = node(FTC_E_COMMA, DS);
+      setKids(E, 0, [](unsigned) { return (const Stmt *)nullptr; }, D);
+      return E;
+    }
+    const VarDecl *V = Vars[0];
+    ftc_expr *E = node(FTC_E_DECL, DS);
+    if (!E)
+      return nullptr;
+    E->name = str(V->getName());
+    E->type = typeStr(V->getType());
+    if (V->hasGlobalStorage()) {
+      E->ref = FTC_REF_GLOBAL;
+      auto It = GlobalIndex.find(V->getCanonicalDecl());
+      E->ref_index = It == GlobalIndex.end() ? -1 : It->second;
+      return E;   // a local static's initializer runs once: not a statement
+    }
+    E->ref = FTC_REF_LOCAL;
+    E->ref_index = localId(V);
+    if (V->getInit())
+      kids(E, {V->getInit()}, D);
+    return E;
+  }
+
+  ftc_expr *lowerInit(const Expr *Init) {
+    InInitializer = true;
+    ftc_expr *E = lowerStmt(Init, 0);
+    InInitializer = false;
+    return E;
+  }
+};
+
+} // namespace
+
+void lowerTranslationUnit(ASTContext &Ctx, LocationMap &Locs, ftc_tu *TU,
+                          const ftc_config &Cfg) {
+  Lowerer(Ctx, Locs, TU, Cfg).run();
+}
+
+} // namespace ftcheck

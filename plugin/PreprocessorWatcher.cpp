@@ -1,0 +1,117 @@
+// PreprocessorWatcher.cpp - see PreprocessorWatcher.h.
+#include "PreprocessorWatcher.h"
+
+#include "clang/Lex/MacroArgs.h"
+#include "clang/Lex/MacroInfo.h"
+
+#include <string>
+
+#include "ftc_check.h"
+#include "ftc_config.h"
+
+namespace ftcheck {
+
+PreprocessorWatcher::PreprocessorWatcher(clang::Preprocessor &PP,
+                                         LocationMap &Locs, ftc_tu *TU,
+                                         const ftc_config &Cfg)
+    : PP(PP), SM(PP.getSourceManager()), Locs(Locs), TU(TU) {
+  unsigned Needs = ftc_config_needs(&Cfg);
+  WantUses = Needs & FTC_NEED_MACROS;
+  WantSkipped = Needs & FTC_NEED_SKIPPED;
+  ftc_config_watched_macros(
+      &Cfg,
+      [](const char *Name, void *Ctx) {
+        auto *Self = static_cast<PreprocessorWatcher *>(Ctx);
+        const clang::IdentifierInfo *II = Self->PP.getIdentifierInfo(Name);
+        if (Self->Watched.insert(II).second)
+          Self->WatchedOrder.push_back(II);
+      },
+      this);
+}
+
+void PreprocessorWatcher::FileChanged(clang::SourceLocation Loc,
+                                      FileChangeReason Reason,
+                                      clang::SrcMgr::CharacteristicKind FileType,
+                                      clang::FileID PrevFID) {
+  if (Reason != EnterFile)
+    return;
+  clang::FileID FID = SM.getFileID(Loc);
+  if (FID.isInvalid())
+    return;
+  Locs.enterFile(FID, PrevFID, FileType != clang::SrcMgr::C_User);
+}
+
+static std::string spell(clang::Preprocessor &PP, const clang::Token *T) {
+  std::string Out;
+  for (; T->isNot(clang::tok::eof); ++T) {
+    if (!Out.empty() && T->hasLeadingSpace())
+      Out += ' ';
+    Out += PP.getSpelling(*T);
+  }
+  return Out;
+}
+
+void PreprocessorWatcher::MacroExpands(const clang::Token &Name,
+                                       const clang::MacroDefinition &MD,
+                                       clang::SourceRange Range,
+                                       const clang::MacroArgs *Args) {
+  (void)MD;
+  if (!WantUses || !Watched.count(Name.getIdentifierInfo()) ||
+      !Locs.isProject(Name.getLocation()))
+    return;
+  ftc_macro_use *U = FTC_VEC_PUSH(&TU->macro_uses);
+  if (!U)
+    return;
+  U->name = Name.getIdentifierInfo()->getNameStart();
+  U->range = Locs.range(Range);
+  if (!Args)
+    return;
+  unsigned N = Args->getNumMacroArguments();
+  U->args = static_cast<const char **>(
+      ftc_arena_alloc(&TU->arena, sizeof(char *) * (N ? N : 1)));
+  if (!U->args)
+    return;
+  for (unsigned I = 0; I < N; ++I) {
+    std::string S = spell(PP, Args->getUnexpArgument(I));
+    U->args[I] = ftc_arena_strndup(&TU->arena, S.data(), S.size());
+  }
+  U->nargs = N;
+}
+
+void PreprocessorWatcher::SourceRangeSkipped(clang::SourceRange Range,
+                                             clang::SourceLocation EndifLoc) {
+  if (!WantSkipped || !Locs.isProject(Range.getBegin()))
+    return;
+  ftc_skipped *S = FTC_VEC_PUSH(&TU->skipped);
+  if (!S)
+    return;
+  S->range.begin = Locs.loc(Range.getBegin());
+  S->range.end = Locs.loc(EndifLoc.isValid() ? EndifLoc : Range.getEnd());
+  if (S->range.end.file != S->range.begin.file ||
+      S->range.end.offset < S->range.begin.offset)
+    S->range.end = S->range.begin;
+}
+
+void PreprocessorWatcher::recordDefinitions() {
+  for (const clang::IdentifierInfo *II : WatchedOrder) {
+    ftc_macro_def *D = FTC_VEC_PUSH(&TU->macro_defs);
+    if (!D)
+      return;
+    D->name = II->getNameStart();
+    const clang::MacroInfo *MI = PP.getMacroInfo(II);
+    D->defined = MI != nullptr;
+    D->value = "";
+    if (!MI)
+      continue;
+    D->loc = Locs.loc(MI->getDefinitionLoc());
+    std::string V;
+    for (const clang::Token &T : MI->tokens()) {
+      if (!V.empty() && T.hasLeadingSpace())
+        V += ' ';
+      V += PP.getSpelling(T);
+    }
+    D->value = ftc_arena_strndup(&TU->arena, V.data(), V.size());
+  }
+}
+
+} // namespace ftcheck

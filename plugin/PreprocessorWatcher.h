@@ -1,0 +1,47 @@
+// PreprocessorWatcher.h - what the preprocessor knows that the AST forgets:
+// which files came in, expansions of the macros checks watch, and the
+// regions an #if skipped (a GIL build compiles out `#ifdef Py_GIL_DISABLED`
+// bodies, and a check must still see what they declare).
+#ifndef FTCHECK_PLUGIN_PREPROCESSORWATCHER_H
+#define FTCHECK_PLUGIN_PREPROCESSORWATCHER_H
+
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include "LocationMap.h"
+#include "ftc_config.h"
+
+namespace ftcheck {
+
+class PreprocessorWatcher : public clang::PPCallbacks {
+public:
+  PreprocessorWatcher(clang::Preprocessor &PP, LocationMap &Locs, ftc_tu *TU,
+                      const ftc_config &Cfg);
+
+  void FileChanged(clang::SourceLocation Loc, FileChangeReason Reason,
+                   clang::SrcMgr::CharacteristicKind FileType,
+                   clang::FileID PrevFID) override;
+  void MacroExpands(const clang::Token &Name, const clang::MacroDefinition &MD,
+                    clang::SourceRange Range,
+                    const clang::MacroArgs *Args) override;
+  void SourceRangeSkipped(clang::SourceRange Range,
+                          clang::SourceLocation EndifLoc) override;
+
+  // After parsing: the final definition of every watched macro.
+  void recordDefinitions();
+
+private:
+  clang::Preprocessor &PP;
+  clang::SourceManager &SM;
+  LocationMap &Locs;
+  ftc_tu *TU;
+  bool WantUses;
+  bool WantSkipped;
+  llvm::DenseSet<const clang::IdentifierInfo *> Watched;
+  std::vector<const clang::IdentifierInfo *> WatchedOrder;
+};
+
+} // namespace ftcheck
+
+#endif
