@@ -133,6 +133,48 @@ assert run["properties"]["ftcheck"]["project"] == "envproj"
 assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "inputs/module.c"
 PY
     ;;
+errors)
+    # A TU with errors is still analysed as far as Clang recovered; the
+    # side file says the analysis may be incomplete.
+    if plugin -fsyntax-only -fplugin-arg-ftcheck-sarif="$WORK/e.sarif" \
+        "$SRCDIR/inputs/with_errors.c" 2> e.txt; then
+        fail "the compile error went unnoticed"
+    fi
+    grep -q "module 'broken' does not declare Py_mod_gil" e.txt || fail "$(cat e.txt)"
+    json "$WORK/e.sarif" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+assert run["properties"]["ftcheck"]["hasErrors"] is True
+assert len(run["results"]) == 1, run["results"]
+ids = [n["descriptor"]["id"] for n in run["invocations"][0]["toolExecutionNotifications"]]
+assert "analysis-incomplete" in ids, ids
+PY
+    ;;
+libraries)
+    # Python's headers through -I and system headers are never reported;
+    # the project's own code beside them is.
+    "$CLANG" -fplugin="$PLUGIN" -fsyntax-only -I"$SRCDIR/inputs/libdir" -I"$FIXTURE" \
+        -isystem "$SRCDIR/inputs/sysdir" -fplugin-arg-ftcheck-json="$WORK/l.json" \
+        "$SRCDIR/inputs/uses_libraries.c" 2> l.txt
+    json "$WORK/l.json" <<'PY'
+import json, sys
+found = [f["message"] for f in json.load(open(sys.argv[1]))["findings"]]
+assert len(found) == 1 and "module 'own'" in found[0], found
+PY
+    ;;
+fixit)
+    # The fix-it applies cleanly and the fixed file has no finding left.
+    cp "$SRCDIR/inputs/module.c" fixme.c
+    plugin -fsyntax-only -Xclang -fixit fixme.c 2>/dev/null || true
+    grep -q "{Py_mod_gil, Py_MOD_GIL_NOT_USED}," fixme.c || fail "fix-it not applied: $(cat fixme.c)"
+    plugin -fsyntax-only -Werror -fplugin-arg-ftcheck-json="$WORK/f.json" fixme.c
+    json "$WORK/f.json" <<'PY'
+import json, sys
+left = [f for f in json.load(open(sys.argv[1]))["findings"]
+        if f["level"] != "note" and not f["suppressed"]]
+assert left == [], left
+PY
+    ;;
 *)
     fail "unknown scenario $1"
     ;;
