@@ -113,6 +113,24 @@ int ftc_capi_type_is(const char *type, const char *name)
            (type[n] == '\0' || strcmp(type + n, " const") == 0);
 }
 
+int ftc_capi_element_type_is(const char *type, const char *name)
+{
+    if (type == NULL)
+        return 0;
+    const char *bracket = strchr(type, '[');
+    if (bracket == NULL)
+        return ftc_capi_type_is(type, name);
+    char elem[256];
+    size_t n = (size_t)(bracket - type);
+    while (n > 0 && type[n - 1] == ' ')
+        n--;
+    if (n >= sizeof(elem))
+        return 0;
+    memcpy(elem, type, n);
+    elem[n] = '\0';
+    return ftc_capi_type_is(elem, name);
+}
+
 int ftc_capi_is_mod_gil_slot(const ftc_tu *tu, const ftc_expr *slot)
 {
     if (slot == NULL)
@@ -154,4 +172,190 @@ const char *ftc_capi_version_text(uint32_t hex, char *buf, size_t len)
 {
     snprintf(buf, len, "%u.%u", (hex >> 24) & 0xff, (hex >> 16) & 0xff);
     return buf;
+}
+
+/* ---- borrowed references ---------------------------------------------- */
+
+static const ftc_borrowed_api borrowed_apis[] = {
+    {"PyList_GetItem", 0, "list", "PyList_GetItemRef", 0x030D00A4, 1, FTC_ADVICE_REPLACE, 1},
+    {"PyList_GET_ITEM", 0, "list", "PyList_GetItemRef", 0x030D00A4, 1, FTC_ADVICE_REPLACE, 1},
+    {"PyDict_GetItem", 0, "dict", "PyDict_GetItemRef", 0x030D00A1, 1, FTC_ADVICE_REPLACE, 0},
+    {"PyDict_GetItemWithError", 0, "dict", "PyDict_GetItemRef", 0x030D00A1, 1, FTC_ADVICE_REPLACE, 0},
+    {"PyDict_GetItemString", 0, "dict", "PyDict_GetItemStringRef", 0x030D00A1, 1, FTC_ADVICE_REPLACE, 0},
+    {"_PyDict_GetItemStringWithError", 0, "dict", "PyDict_GetItemStringRef", 0x030D00A1, 1, FTC_ADVICE_REPLACE, 0},
+    {"_PyDict_GetItem_KnownHash", 0, "dict", "PyDict_GetItemRef", 0x030D00A1, 1, FTC_ADVICE_REPLACE, 0},
+    {"_PyDict_GetItemId", 0, "dict", "PyDict_GetItemRef", 0x030D00A1, 1, FTC_ADVICE_REPLACE, 0},
+    {"_PyDict_GetItemIdWithError", 0, "dict", "PyDict_GetItemRef", 0x030D00A1, 1, FTC_ADVICE_REPLACE, 0},
+    {"PyDict_SetDefault", 0, "dict", "PyDict_SetDefaultRef", 0x030D00A4, 1, FTC_ADVICE_REPLACE, 0},
+    {"PyWeakref_GetObject", 0, "weak reference", "PyWeakref_GetRef", 0x030D0000, 1, FTC_ADVICE_REPLACE, 0},
+    {"PyWeakref_GET_OBJECT", 0, "weak reference", "PyWeakref_GetRef", 0x030D0000, 1, FTC_ADVICE_REPLACE, 0},
+    {"PyImport_AddModule", -1, "sys.modules", "PyImport_AddModuleRef", 0x030D00A0, 1, FTC_ADVICE_REPLACE, 1},
+    {"PyImport_AddModuleObject", -1, "sys.modules", "PyImport_AddModuleRef", 0x030D00A0, 1, FTC_ADVICE_REPLACE, 0},
+    {"PyCell_GET", 0, "cell", "PyCell_Get", 0, 0, FTC_ADVICE_REPLACE, 1},
+    {"PySys_GetObject", -1, "the sys module", "PySys_GetOptionalAttrString", 0x030F0000, 1, FTC_ADVICE_REPLACE, 0},
+    {"PySequence_Fast_GET_ITEM", 0, "sequence", NULL, 0, 0, FTC_ADVICE_CRITICAL_SECTION, 0},
+    {"PySequence_Fast_ITEMS", 0, "sequence", NULL, 0, 0, FTC_ADVICE_CRITICAL_SECTION, 0},
+    {"PyDict_Next", 0, "dict", NULL, 0, 0, FTC_ADVICE_CRITICAL_SECTION, 0},
+    {"PyEval_GetGlobals", -1, "the current frame", "PyEval_GetFrameGlobals", 0x030D0000, 0, FTC_ADVICE_NOTE, 0},
+    {"PyEval_GetLocals", -1, "the current frame", "PyEval_GetFrameLocals", 0x030D0000, 0, FTC_ADVICE_NOTE, 0},
+    {"PyEval_GetBuiltins", -1, "the current frame", "PyEval_GetFrameBuiltins", 0x030D0000, 0, FTC_ADVICE_NOTE, 0},
+};
+
+const ftc_borrowed_api *ftc_capi_borrowed(const char *name)
+{
+    if (name == NULL || (name[0] != 'P' && name[0] != '_'))
+        return NULL;
+    for (size_t i = 0; i < sizeof(borrowed_apis) / sizeof(borrowed_apis[0]); i++)
+        if (strcmp(borrowed_apis[i].name, name) == 0)
+            return &borrowed_apis[i];
+    return NULL;
+}
+
+static int in_list(const char *name, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(name, *list) == 0)
+            return 1;
+    return 0;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Drop references, run __del__, call into Python: what frees objects. */
+static const char *const certain_danger[] = {
+    "Py_DECREF", "Py_XDECREF", "Py_CLEAR", "Py_SETREF", "Py_XSETREF",
+    "Py_DecRef", "Py_XDecRef", "_Py_DECREF", "_Py_XDECREF", "_Py_Dealloc",
+    "PyObject_Call", "PyObject_CallObject", "PyObject_CallNoArgs",
+    "PyObject_CallOneArg", "PyObject_CallFunction", "PyObject_CallMethod",
+    "PyObject_CallFunctionObjArgs", "PyObject_CallMethodObjArgs",
+    "PyObject_CallMethodNoArgs", "PyObject_CallMethodOneArg",
+    "PyObject_Vectorcall", "PyObject_VectorcallMethod", "PyObject_VectorcallDict",
+    "PyEval_CallObject", "PyEval_CallObjectWithKeywords", "PyEval_EvalCode",
+    "PyObject_Repr", "PyObject_Str", "PyObject_ASCII", "PyObject_Bytes",
+    "PyObject_Print", "PyObject_Format", "PyObject_Hash", "PyObject_RichCompare",
+    "PyObject_RichCompareBool", "PyObject_GetAttr", "PyObject_GetAttrString",
+    "PyObject_GetOptionalAttr", "PyObject_GetOptionalAttrString",
+    "PyObject_SetAttr", "PyObject_SetAttrString", "PyObject_DelAttr",
+    "PyObject_DelAttrString", "PyObject_HasAttr", "PyObject_HasAttrString",
+    "PyObject_GetItem", "PyObject_SetItem", "PyObject_DelItem",
+    "PyObject_GetIter", "PyIter_Next", "PyObject_Dir",
+    "PyDict_SetItem", "PyDict_SetItemString", "PyDict_DelItem",
+    "PyDict_DelItemString", "PyDict_Clear", "PyDict_Update", "PyDict_Merge",
+    "PyDict_Pop", "PyDict_PopString",
+    "PyList_SetItem", "PyList_SetSlice", "PyList_Clear", "PyTuple_SetItem",
+    "PySequence_SetItem", "PySequence_DelItem", "PySequence_GetItem",
+    "PyMapping_GetItemString", "PyMapping_SetItemString",
+    "PyImport_Import", "PyImport_ImportModule", "PyImport_ImportModuleLevel",
+    "PyErr_Print", "PyErr_PrintEx", "PyErr_WriteUnraisable",
+    "PyModule_AddObject", NULL};
+
+/* Cannot run Python code nor drop a reference. */
+static const char *const no_danger[] = {
+    "Py_INCREF", "Py_XINCREF", "Py_NewRef", "Py_XNewRef", "Py_IncRef",
+    "Py_XIncRef", "_Py_NewRef", "_Py_XNewRef", "_Py_INCREF", "Py_TYPE",
+    "Py_SIZE", "Py_REFCNT", "Py_IS_TYPE", "Py_SET_SIZE", "Py_SET_TYPE",
+    "Py_SET_REFCNT", "Py_Is", "Py_IsNone", "Py_IsTrue", "Py_IsFalse",
+    "_Py_IsImmortal", "PyType_IsSubtype", "PyType_HasFeature",
+    "PyType_GetFlags", "PyList_Size", "PyList_GET_SIZE", "PyTuple_Size",
+    "PyTuple_GET_SIZE", "PyDict_Size", "PyDict_GET_SIZE", "PyBytes_Size",
+    "PyBytes_GET_SIZE", "PyBytes_AS_STRING", "PyBytes_AsString",
+    "PyByteArray_AS_STRING", "PyByteArray_GET_SIZE", "PyUnicode_GET_LENGTH",
+    "PyUnicode_GetLength", "PyUnicode_AsUTF8", "PyUnicode_AsUTF8AndSize",
+    "PyUnicode_READ_CHAR", "PyUnicode_DATA", "PyUnicode_KIND",
+    "PyTuple_New", "PyList_New", "PyDict_New", "PyTuple_Pack",
+    "PyList_Append", "PyList_SET_ITEM", "PyTuple_SET_ITEM", "PyTuple_GetItem",
+    "PyTuple_GET_ITEM", "PyList_GetItem", "PyList_GET_ITEM", "PyList_GetItemRef",
+    "PyDict_GetItem", "PyDict_GetItemWithError", "PyDict_GetItemString",
+    "PyDict_GetItemRef", "PyDict_GetItemStringRef", "PyDict_Next",
+    "PyDict_Contains", "PyWeakref_GetObject", "PyWeakref_GET_OBJECT",
+    "PyWeakref_GetRef", "PyCell_GET", "PyCell_Get", "PySequence_Fast_GET_ITEM",
+    "PySequence_Fast_GET_SIZE", "PySequence_Fast_ITEMS",
+    "PyErr_Occurred", "PyErr_ExceptionMatches", "PyErr_GivenExceptionMatches",
+    "PyModule_GetState", "PyModule_GetDict", "PyModule_GetDef",
+    "PyModule_GetName", "PyType_GetModule", "PyType_GetModuleByDef",
+    "PyType_GetModuleState", "PyObject_GetTypeData", "PyType_GetSlot",
+    "PyArg_ParseTuple", "PyArg_ParseTupleAndKeywords", "PyArg_UnpackTuple",
+    "PyArg_Parse", "PyArg_VaParse", "_PyArg_CheckPositional",
+    "PyObject_Malloc", "PyObject_Realloc", "PyObject_Free", "PyObject_Calloc",
+    "PyObject_Init", "PyObject_GC_Track", "PyObject_GC_UnTrack",
+    "PyObject_GC_Del", "PyCriticalSection_Begin", "PyCriticalSection_End",
+    "PyCriticalSection2_Begin", "PyCriticalSection2_End",
+    "PyMutex_Lock", "PyMutex_Unlock", "_PyMutex_Lock", "_PyMutex_Unlock",
+    "PyGILState_Check", "PyThreadState_Get", NULL};
+
+ftc_danger ftc_capi_call_danger(const char *name)
+{
+    if (name == NULL)
+        return FTC_DANGER_LIKELY;
+    if (in_list(name, certain_danger))
+        return FTC_DANGER_CERTAIN;
+    if (in_list(name, no_danger) || has_suffix(name, "_Check") ||
+        has_suffix(name, "_CheckExact") || has_prefix(name, "PyLong_From") ||
+        has_prefix(name, "PyFloat_From") || has_prefix(name, "PyUnicode_From") ||
+        has_prefix(name, "PyBytes_From") || has_prefix(name, "PyBool_From") ||
+        has_prefix(name, "PyMem_") || has_prefix(name, "PyThread_") ||
+        has_prefix(name, "PyErr_Set") || has_prefix(name, "PyErr_Format") ||
+        has_prefix(name, "PyErr_NoMemory"))
+        return FTC_DANGER_NONE;
+    return FTC_DANGER_LIKELY;
+}
+
+int ftc_capi_creates_container(const char *name)
+{
+    static const char *const creators[] = {
+        "PyList_New", "PyDict_New", "PyTuple_New", "Py_BuildValue",
+        "PyDict_Copy", "PySequence_List", "PySequence_Tuple", "PyList_GetSlice",
+        "PyTuple_GetSlice", "PyDict_Items", "PyDict_Keys", "PyDict_Values",
+        "PyList_AsTuple", "PyTuple_Pack", "PySet_New", "PyFrozenSet_New",
+        "_PyDict_NewPresized", NULL};
+    return name && in_list(name, creators);
+}
+
+int ftc_capi_keeps_no_reference(const char *name, uint32_t arg)
+{
+    /* Calls that store an argument somewhere (beyond the container they
+     * operate on, which is their first argument). */
+    static const char *const storing[] = {
+        "PyList_Append", "PyList_Insert", "PyList_SetItem", "PyList_SET_ITEM",
+        "PyTuple_SetItem", "PyTuple_SET_ITEM", "PyTuple_Pack", "PyDict_SetItem",
+        "PyDict_SetItemString", "PyDict_SetDefault", "PyDict_SetDefaultRef",
+        "PySet_Add", "PyModule_AddObject", "PyModule_AddObjectRef",
+        "PyModule_Add", "Py_BuildValue", "PyObject_SetAttr",
+        "PyObject_SetAttrString", "PyObject_SetItem", "PyCell_Set", NULL};
+    if (name == NULL)
+        return 0;
+    /* The container's own operations: PyList_Append(list, item) does not
+     * publish `list` (it does publish `item`). */
+    if (arg == 0 && (has_prefix(name, "PyList_") || has_prefix(name, "PyDict_") ||
+                     has_prefix(name, "PyTuple_") || has_prefix(name, "PySet_") ||
+                     has_prefix(name, "_PyDict_")))
+        return 1;
+    if (in_list(name, storing))
+        return 0;
+    /* Accessors, type checks, reference counting: they keep nothing. */
+    return ftc_capi_call_danger(name) == FTC_DANGER_NONE ||
+           strcmp(name, "Py_DECREF") == 0 || strcmp(name, "Py_XDECREF") == 0 ||
+           strcmp(name, "Py_CLEAR") == 0;
+}
+
+int ftc_capi_is_incref(const char *name)
+{
+    static const char *const increfs[] = {
+        "Py_INCREF", "Py_XINCREF", "Py_NewRef", "Py_XNewRef", "Py_IncRef",
+        "Py_XIncRef", "_Py_NewRef", "_Py_XNewRef", NULL};
+    return name && in_list(name, increfs);
+}
+
+int ftc_capi_is_cs_begin(const char *macro)
+{
+    return has_prefix(macro, "Py_BEGIN_CRITICAL_SECTION");
+}
+
+int ftc_capi_is_cs_end(const char *macro)
+{
+    return has_prefix(macro, "Py_END_CRITICAL_SECTION");
 }

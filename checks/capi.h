@@ -13,6 +13,10 @@
  * qualifiers or a typedef's own name? ("struct PyModuleDef", "PyModuleDef") */
 int ftc_capi_type_is(const char *type, const char *name);
 
+/* Likewise for the element type of an array type ("struct PyMethodDef[4]"),
+ * or the type itself when it is not an array. */
+int ftc_capi_element_type_is(const char *type, const char *name);
+
 /* The module name in "PyInit_spam" / "PyModExport_spam", or NULL. */
 const char *ftc_capi_module_init_name(const char *function);
 
@@ -27,3 +31,48 @@ int ftc_text_has_word(const char *text, size_t len, const char *word);
 const char *ftc_capi_version_text(uint32_t hex, char *buf, size_t len);
 
 #endif
+
+/* ---- borrowed references (free-threading-capi.md, section 1) ---------- */
+
+typedef enum ftc_borrow_advice {
+    FTC_ADVICE_REPLACE,          /* use the strong-reference replacement */
+    FTC_ADVICE_CRITICAL_SECTION, /* no replacement: lock the container */
+    FTC_ADVICE_NOTE              /* low risk: report at note level */
+} ftc_borrow_advice;
+
+typedef struct ftc_borrowed_api {
+    const char *name;            /* function or macro */
+    int container_arg;           /* argument that owns the result, -1: none */
+    const char *owner;           /* what owns it when there is no argument */
+    const char *replacement;     /* NULL for critical-section advice */
+    uint32_t since;              /* version that added the replacement */
+    int compat;                  /* pythoncapi_compat.h backports it */
+    ftc_borrow_advice advice;
+    int newref_fixit;            /* Py_XNewRef(api(args)) == replacement(args) */
+} ftc_borrowed_api;
+
+/* The API that returns (or yields) a borrowed reference, or NULL. */
+const ftc_borrowed_api *ftc_capi_borrowed(const char *name);
+
+/* How likely a call is to run arbitrary Python code or drop references
+ * (so to free what a borrowed reference points to). */
+typedef enum ftc_danger {
+    FTC_DANGER_NONE = 0,
+    FTC_DANGER_LIKELY,           /* may: conversions, unknown functions */
+    FTC_DANGER_CERTAIN           /* does: Py_DECREF, calls, attribute access */
+} ftc_danger;
+
+/* For a call to a C-API function or macro by name; unknown names (not
+ * the C API) get FTC_DANGER_LIKELY. */
+ftc_danger ftc_capi_call_danger(const char *name);
+/* Calls that make a new, private container (not yet visible elsewhere). */
+int ftc_capi_creates_container(const char *name);
+/* Calls that operate on their first argument without keeping it. */
+int ftc_capi_keeps_no_reference(const char *name, uint32_t arg);
+/* Take a strong reference to their argument. */
+int ftc_capi_is_incref(const char *name);
+
+/* Critical-section macros: begin (with the locked objects as arguments)
+ * and end. */
+int ftc_capi_is_cs_begin(const char *macro);
+int ftc_capi_is_cs_end(const char *macro);

@@ -3,6 +3,7 @@
 #ifndef FTC_DOCS_H
 #define FTC_DOCS_H
 
+extern const char ftc_doc_borrowed_ref[];
 extern const char ftc_doc_missing_mod_gil[];
 
 #endif

@@ -4,9 +4,11 @@
 
 #include "ftc_check.h"
 
+extern const ftc_check ftc_check_borrowed_ref;
 extern const ftc_check ftc_check_missing_mod_gil;
 
 const ftc_check *const ftc_checks[] = {
+    &ftc_check_borrowed_ref,
     &ftc_check_missing_mod_gil,
 };
 const size_t ftc_check_count = sizeof(ftc_checks) / sizeof(ftc_checks[0]);

@@ -174,6 +174,10 @@ int ftc_config_arg(ftc_config *cfg, const char *arg)
         cfg->debug_crash = 1;
         return 0;
     }
+    if (strcmp(name, "dump-ir") == 0 && !v) {      /* for developing checks */
+        cfg->dump_ir = 1;
+        return 0;
+    }
     if (strcmp(name, "sarif") == 0)
         path_slot = &cfg->sarif_path;
     else if (strcmp(name, "json") == 0)

@@ -76,6 +76,8 @@ void ftc_analyse(ftc_result *res)
     res->status = FTC_STATUS_ANALYSED;
     if (cfg->debug_crash)
         abort();    /* proves the front end survives a failing analysis */
+    if (cfg->dump_ir)
+        ftc_dump_tu(res->tu, stderr);
     for (size_t i = 0; i < ftc_check_count && i < FTC_MAX_CHECKS; i++)
         if (cfg->enabled[i])
             ftc_checks[i]->run(res->tu, &res->report);

@@ -31,6 +31,7 @@ typedef struct ftc_config {
     int no_suppress;
     int help;                  /* help was asked: print ftc_config_help() */
     int debug_crash;           /* test hook: fail inside the analysis */
+    int dump_ir;               /* print the IR to stderr before the checks */
     char error[1024];          /* set when parsing fails */
 } ftc_config;
 

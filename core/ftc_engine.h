@@ -42,6 +42,9 @@ void ftc_skip(ftc_result *res, const char *reason);
  * and are also returned as -1; the compile must go on regardless. */
 int ftc_write_outputs(ftc_result *res);
 
+/* The IR as text (dump-ir), for developing checks. */
+void ftc_dump_tu(const ftc_tu *tu, FILE *out);
+
 /* The writers, for tests and the collector. */
 int ftc_write_sarif(const ftc_result *res, FILE *out);
 int ftc_write_json(const ftc_result *res, FILE *out);

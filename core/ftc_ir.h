@@ -83,7 +83,10 @@ typedef struct ftc_skipped {
 
 typedef enum ftc_expr_kind {
     FTC_E_OTHER = 0,     /* anything not modelled below; kids still lowered */
-    FTC_E_CALL,          /* name = direct callee or NULL; kids = arguments */
+    FTC_E_CALL,          /* name = direct callee or NULL; kids = arguments.
+                            A watched function-like macro used as an
+                            expression is a CALL too: name = the macro,
+                            kids = its arguments (PyList_GET_ITEM(l, i)) */
     FTC_E_REF,           /* reference to a declaration: see ref/ref_index */
     FTC_E_MEMBER,        /* kids[0] = base; name = member; op = 1 for '->' */
     FTC_E_DEREF,         /* *kids[0] */
@@ -122,6 +125,8 @@ struct ftc_expr {
     ftc_expr_kind kind;
     ftc_ref_kind ref;
     int32_t ref_index;
+    int32_t decl_file;     /* REF and CALL: file of the referenced
+                              declaration's first appearance, -1 if none */
     int has_value;         /* value is the integer the expression folds to */
     int64_t value;
     ftc_range range;

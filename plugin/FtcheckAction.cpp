@@ -68,7 +68,7 @@ public:
       bool Ok = CRC.RunSafely([&] {
         Watcher->recordDefinitions();
         Locs->attachContents();
-        lowerTranslationUnit(Ctx, *Locs, TU.get(), Cfg);
+        lowerTranslationUnit(Ctx, *Locs, *Watcher, TU.get(), Cfg);
         ftc_analyse(&Res);
       });
       if (!Ok)

@@ -33,7 +33,9 @@ ftc_loc LocationMap::loc(clang::SourceLocation L) const {
   ftc_loc Out = {-1, 0, 0, 0};
   if (L.isInvalid())
     return Out;
-  L = SM.getExpansionLoc(L);
+  // A macro argument is located where it was written (`items` in
+  // PyList_GET_ITEM(items, i)); anything else at the expansion site.
+  L = SM.getFileLoc(L);
   std::pair<clang::FileID, unsigned> D = SM.getDecomposedLoc(L);
   Out.file = fileIndex(D.first);
   if (Out.file < 0)
@@ -48,8 +50,9 @@ ftc_range LocationMap::range(clang::SourceRange R) const {
   ftc_range Out;
   Out.begin = loc(R.getBegin());
   clang::SourceLocation E = R.getEnd();
-  // For a macro, the end of the whole expansion, e.g. the ')' of a call.
-  if (E.isMacroID())
+  // For a macro body, the end of the whole expansion (the ')' of a call);
+  // for a macro argument, where the argument was written.
+  if (E.isMacroID() && !SM.isMacroArgExpansion(E))
     E = SM.getExpansionRange(E).getEnd();
   Out.end = loc(E);
   if (Out.end.file != Out.begin.file || Out.end.offset < Out.begin.offset)

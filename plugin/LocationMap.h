@@ -31,7 +31,7 @@ public:
   int32_t fileOf(clang::SourceLocation L) const {
     if (L.isInvalid())
       return -1;
-    return fileIndex(SM.getFileID(SM.getExpansionLoc(L)));
+    return fileIndex(SM.getFileID(SM.getFileLoc(L)));
   }
   bool isProject(clang::SourceLocation L) const {
     int32_t F = fileOf(L);

@@ -9,6 +9,7 @@
 #include "clang/Analysis/CFG.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -16,6 +17,7 @@
 #include <cstring>
 #include <string>
 
+#include "PreprocessorWatcher.h"
 #include "compat.h"
 #include "ftc_check.h"
 #include "ftc_config.h"
@@ -34,10 +36,10 @@ constexpr unsigned MaxInitElements = 4096;
 
 class Lowerer {
 public:
-  Lowerer(ASTContext &Ctx, LocationMap &Locs, ftc_tu *TU,
-          const ftc_config &Cfg)
-      : Ctx(Ctx), SM(Ctx.getSourceManager()), Locs(Locs), TU(TU), Cfg(Cfg),
-        A(&TU->arena) {
+  Lowerer(ASTContext &Ctx, LocationMap &Locs, const PreprocessorWatcher &PPW,
+          ftc_tu *TU, const ftc_config &Cfg)
+      : Ctx(Ctx), SM(Ctx.getSourceManager()), Locs(Locs), PPW(PPW), TU(TU),
+        Cfg(Cfg), A(&TU->arena) {
     unsigned Needs = ftc_config_needs(&Cfg);
     WantGlobals = Needs & FTC_NEED_GLOBALS;
     WantBodies = Needs & (FTC_NEED_FUNCTIONS | FTC_NEED_MODULE_INIT);
@@ -55,6 +57,7 @@ private:
   ASTContext &Ctx;
   SourceManager &SM;
   LocationMap &Locs;
+  const PreprocessorWatcher &PPW;
   ftc_tu *TU;
   const ftc_config &Cfg;
   ftc_arena *A;
@@ -65,6 +68,7 @@ private:
   llvm::DenseMap<const FunctionDecl *, int32_t> FunctionIndex;
   llvm::SmallVector<std::pair<const FunctionDecl *, int32_t>, 64> PendingBodies;
   llvm::SmallVector<std::pair<const VarDecl *, int32_t>, 64> PendingInits;
+  llvm::DenseSet<int32_t> Initialised;   // globals whose initializer is known
 
   // Per function being lowered.
   llvm::DenseMap<const VarDecl *, int32_t> Locals;
@@ -107,12 +111,13 @@ private:
       return -1;
     auto It = GlobalIndex.find(VD->getCanonicalDecl());
     if (It != GlobalIndex.end()) {
-      // A later definition of something first seen as a declaration.
-      ftc_var &V = TU->globals.items[It->second];
-      if (VD->isThisDeclarationADefinition() == VarDecl::Definition &&
-          (V.flags & FTC_VAR_EXTERN_DECL)) {
-        fillGlobal(V, VD, Function);
+      // A later declaration of something seen already: the one with the
+      // initializer (C tentative definitions and externs come first) is
+      // what the variable is.
+      if (VD->getInit() && !Initialised.count(It->second)) {
+        fillGlobal(TU->globals.items[It->second], VD, Function);
         PendingInits.push_back({VD, It->second});
+        Initialised.insert(It->second);
       }
       return It->second;
     }
@@ -122,8 +127,10 @@ private:
     int32_t Idx = static_cast<int32_t>(TU->globals.count - 1);
     GlobalIndex[VD->getCanonicalDecl()] = Idx;
     fillGlobal(*V, VD, Function);
-    if (VD->getInit())
+    if (VD->getInit()) {
       PendingInits.push_back({VD, Idx});
+      Initialised.insert(Idx);
+    }
     return Idx;
   }
 
@@ -290,6 +297,7 @@ private:
       return nullptr;
     E->kind = K;
     E->ref_index = -1;
+    E->decl_file = -1;
     if (S)
       E->range = Locs.range(S->getSourceRange());
     return E;
@@ -313,36 +321,135 @@ private:
     }
   }
 
+  struct MacroLevel {
+    const char *Name;
+    SourceLocation NameLoc;  // the macro name where it was expanded
+  };
+
+  // The macro expansion whose body produced the token at Loc: through
+  // argument substitutions to where the tokens were really expanded, so
+  // PyCell_GET's body inside Py_XNewRef(PyCell_GET(c)) belongs to
+  // PyCell_GET. Start is the macro name, End the ')' of the invocation.
+  bool bodyExpansion(SourceLocation &Loc, SourceLocation &Start,
+                     SourceLocation &End) const {
+    for (unsigned Guard = 0; Loc.isMacroID() && Guard < 64; ++Guard) {
+      const SrcMgr::SLocEntry &Entry = SM.getSLocEntry(SM.getFileID(Loc));
+      if (!Entry.isExpansion())
+        return false;
+      const SrcMgr::ExpansionInfo &X = Entry.getExpansion();
+      if (!X.isMacroArgExpansion()) {
+        Start = X.getExpansionLocStart();
+        End = X.getExpansionLocEnd();
+        return true;   // Loc is now the token inside that body
+      }
+      // An argument token: written in the file (no macro of its own), or
+      // produced by a macro expanded inside the argument.
+      Loc = SM.getImmediateSpellingLoc(Loc);
+    }
+    return false;
+  }
+
+  // Is the token at Loc the last of its macro body? (As Lexer's
+  // isAtEndOfMacroExpansion asks it, one expansion level only.)
+  bool isAtBodyEnd(SourceLocation Loc) const {
+    unsigned Len = Lexer::MeasureTokenLength(SM.getSpellingLoc(Loc), SM,
+                                             Ctx.getLangOpts());
+    return Len > 0 &&
+           SM.isAtEndOfImmediateMacroExpansion(Loc.getLocWithOffset(Len));
+  }
+
   // The macros whose whole expansion is exactly this expression, outermost
   // first: `Py_mod_gil` for the literal 4 it expands to.
-  void macroChain(const Stmt *S, llvm::SmallVectorImpl<const char *> &Out) {
+  void macroChain(const Stmt *S, llvm::SmallVectorImpl<MacroLevel> &Out) {
     SourceLocation B = S->getBeginLoc(), E = S->getEndLoc();
     const LangOptions &LO = Ctx.getLangOpts();
-    llvm::SmallVector<const char *, 4> Inner;
-    while (B.isMacroID() && E.isMacroID()) {
-      SourceLocation MB, ME;
-      if (!Lexer::isAtStartOfMacroExpansion(B, SM, LO, &MB) ||
-          !Lexer::isAtEndOfMacroExpansion(E, SM, LO, &ME))
+    llvm::SmallVector<MacroLevel, 4> Inner;
+    while (B.isMacroID() && E.isMacroID() && Inner.size() < 16) {
+      SourceLocation BBody = B, EBody = E, BStart, BEnd, EStart, EEnd;
+      if (!bodyExpansion(BBody, BStart, BEnd) ||
+          !bodyExpansion(EBody, EStart, EEnd) || BStart != EStart ||
+          !SM.isAtStartOfImmediateMacroExpansion(BBody) || !isAtBodyEnd(EBody))
         break;
-      llvm::StringRef Name = Lexer::getImmediateMacroName(B, SM, LO);
+      llvm::StringRef Name = Lexer::getImmediateMacroName(BBody, SM, LO);
       if (Name.empty())
         break;
-      Inner.push_back(str(Name));
-      // Step out to the expansion that produced this one.
-      B = SM.getImmediateExpansionRange(B).getBegin();
-      E = SM.getImmediateExpansionRange(E).getEnd();
+      Inner.push_back({str(Name), BStart});
+      // Step out to the invocation, which may itself be a whole expansion.
+      if (B == BStart && E == BEnd)
+        break;
+      B = BStart;
+      E = BEnd;
     }
     // Collected innermost first.
     for (auto It = Inner.rbegin(); It != Inner.rend(); ++It)
       Out.push_back(*It);
   }
 
+  // The outermost subtree of S written in the macro argument spelled at
+  // Arg: what `l` became inside the expansion of PyList_GET_ITEM(l, i).
+  const Stmt *findArgument(const Stmt *S, SourceRange Arg, unsigned Depth) {
+    if (!S || Depth > MaxDepth)
+      return nullptr;
+    // Where the node's first and last tokens were written, through any
+    // macros nested in the argument (Py_XNewRef(PyCell_GET(c))).
+    if (isa<Expr>(S) && S->getBeginLoc().isMacroID()) {
+      SourceLocation SB = SM.getFileLoc(S->getBeginLoc());
+      SourceLocation SE = SM.getFileLoc(S->getEndLoc());
+      SourceLocation AB = SM.getFileLoc(Arg.getBegin());
+      SourceLocation AE = SM.getFileLoc(Arg.getEnd());
+      if (SM.getFileID(SB) == SM.getFileID(AB) &&
+          SM.getFileID(SE) == SM.getFileID(AE) &&
+          !SM.isBeforeInTranslationUnit(SB, AB) &&
+          !SM.isBeforeInTranslationUnit(AE, SE))
+        return S;
+    }
+    for (const Stmt *C : S->children())
+      if (const Stmt *Found = findArgument(C, Arg, Depth + 1))
+        return Found;
+    return nullptr;
+  }
+
+  // A watched function-like macro used as an expression becomes a call
+  // with its argument subtrees, so checks see PyList_GET_ITEM(l, i) as
+  // they see PyList_GetItem(l, i).
+  ftc_expr *macroCall(const Stmt *S, const MacroLevel &M, unsigned D) {
+    const PreprocessorWatcher::Invocation *Inv = PPW.invocationAt(M.NameLoc);
+    if (!Inv)
+      return nullptr;
+    ftc_expr *E = node(FTC_E_CALL, S);
+    if (!E)
+      return nullptr;
+    E->name = M.Name;
+    E->range = Locs.range(Inv->Call);
+    setKids(E, Inv->Args.size(),
+            [&](unsigned I) -> const Stmt * {
+              // Strictly below S: an argument is never the whole expansion
+              // (and for a macro invoked inside another macro's body, file
+              // locations cannot tell them apart).
+              SourceRange R = Inv->Args[I];
+              if (R.isInvalid())
+                return nullptr;
+              for (const Stmt *C : S->children())
+                if (const Stmt *Found = findArgument(C, R, 1))
+                  return Found;
+              return nullptr;
+            },
+            D);
+    return E;
+  }
+
   ftc_expr *lowerStmt(const Stmt *S, unsigned D) {
     if (!S)
       return nullptr;
-    llvm::SmallVector<const char *, 4> Macros;
+    llvm::SmallVector<MacroLevel, 4> Macros;
     if (S->getBeginLoc().isMacroID())
       macroChain(S, Macros);
+    if (D <= MaxDepth)
+      for (const MacroLevel &M : Macros)
+        if (ftc_expr *Call = macroCall(S, M, D)) {
+          attachMacros(Call, Macros);
+          return Call;
+        }
     // Parens and implicit casts are not interesting; their macros are.
     while (true) {
       const Stmt *Inner = nullptr;
@@ -360,25 +467,29 @@ private:
         break;
       S = Inner;
       if (S->getBeginLoc().isMacroID()) {
-        llvm::SmallVector<const char *, 4> More;
+        llvm::SmallVector<MacroLevel, 4> More;
         macroChain(S, More);
-        for (const char *M : More)
-          if (std::find_if(Macros.begin(), Macros.end(), [&](const char *X) {
-                return std::strcmp(X, M) == 0;
-              }) == Macros.end())
+        for (const MacroLevel &M : More)
+          if (std::find_if(Macros.begin(), Macros.end(),
+                           [&](const MacroLevel &X) {
+                             return std::strcmp(X.Name, M.Name) == 0;
+                           }) == Macros.end())
             Macros.push_back(M);
       }
     }
     ftc_expr *E = D > MaxDepth ? node(FTC_E_OTHER, S) : lowerInner(S, D);
-    if (E && !Macros.empty()) {
-      E->macros = static_cast<const char **>(
-          ftc_arena_alloc(A, sizeof(char *) * Macros.size()));
-      if (E->macros) {
-        for (const char *M : Macros)
-          E->macros[E->nmacros++] = M;
-      }
-    }
+    attachMacros(E, Macros);
     return E;
+  }
+
+  void attachMacros(ftc_expr *E, llvm::ArrayRef<MacroLevel> Macros) {
+    if (!E || Macros.empty())
+      return;
+    E->macros = static_cast<const char **>(
+        ftc_arena_alloc(A, sizeof(char *) * Macros.size()));
+    if (E->macros)
+      for (const MacroLevel &M : Macros)
+        E->macros[E->nmacros++] = M.Name;
   }
 
   static const char *opName(llvm::StringRef S) { return S.data(); }
@@ -393,6 +504,7 @@ private:
         auto It = FunctionIndex.find(FD->getCanonicalDecl());
         E->ref = FTC_REF_FUNCTION;
         E->ref_index = It == FunctionIndex.end() ? -1 : It->second;
+        E->decl_file = Locs.fileOf(FD->getCanonicalDecl()->getLocation());
       }
       setKids(E, CE->getNumArgs(), [&](unsigned I) { return CE->getArg(I); },
               D);
@@ -513,6 +625,7 @@ private:
       return nullptr;
     const ValueDecl *VD = DRE->getDecl();
     E->name = str(VD->getNameAsString());
+    E->decl_file = Locs.fileOf(VD->getCanonicalDecl()->getLocation());
     if (const auto *PVD = dyn_cast<ParmVarDecl>(VD)) {
       auto It = Params.find(PVD);
       E->ref = FTC_REF_PARAM;
@@ -676,9 +789,10 @@ private:
 
 } // namespace
 
-void lowerTranslationUnit(ASTContext &Ctx, LocationMap &Locs, ftc_tu *TU,
+void lowerTranslationUnit(ASTContext &Ctx, LocationMap &Locs,
+                          const PreprocessorWatcher &PPW, ftc_tu *TU,
                           const ftc_config &Cfg) {
-  Lowerer(Ctx, Locs, TU, Cfg).run();
+  Lowerer(Ctx, Locs, PPW, TU, Cfg).run();
 }
 
 } // namespace ftcheck

@@ -15,8 +15,11 @@ struct ftc_config;
 
 namespace ftcheck {
 
+class PreprocessorWatcher;
+
 void lowerTranslationUnit(clang::ASTContext &Ctx, LocationMap &Locs,
-                          ftc_tu *TU, const ftc_config &Cfg);
+                          const PreprocessorWatcher &PPW, ftc_tu *TU,
+                          const ftc_config &Cfg);
 
 } // namespace ftcheck
 

@@ -59,6 +59,15 @@ void PreprocessorWatcher::MacroExpands(const clang::Token &Name,
   if (!WantUses || !Watched.count(Name.getIdentifierInfo()) ||
       !Locs.isProject(Name.getLocation()))
     return;
+  // Invoked from another macro's body: that body's file decides. Inside
+  // Python's own macros (PyList_GET_ITEM in PySequence_Fast_GET_ITEM) it
+  // is theirs; inside a project macro it is the project's.
+  clang::SourceLocation L = Name.getLocation();
+  if (L.isMacroID() && !SM.isMacroArgExpansion(L)) {
+    int32_t F = Locs.fileIndex(SM.getFileID(SM.getSpellingLoc(L)));
+    if (F < 0 || TU->files.items[F].kind != FTC_FILE_PROJECT)
+      return;
+  }
   ftc_macro_use *U = FTC_VEC_PUSH(&TU->macro_uses);
   if (!U)
     return;
@@ -71,9 +80,19 @@ void PreprocessorWatcher::MacroExpands(const clang::Token &Name,
       ftc_arena_alloc(&TU->arena, sizeof(char *) * (N ? N : 1)));
   if (!U->args)
     return;
+  Invocation &Inv = Invocations[Name.getLocation().getRawEncoding()];
+  Inv.Call = Range;
   for (unsigned I = 0; I < N; ++I) {
-    std::string S = spell(PP, Args->getUnexpArgument(I));
+    const clang::Token *T = Args->getUnexpArgument(I);
+    std::string S = spell(PP, T);
     U->args[I] = ftc_arena_strndup(&TU->arena, S.data(), S.size());
+    const clang::Token *Last = T;
+    for (const clang::Token *X = T; X->isNot(clang::tok::eof); ++X)
+      Last = X;
+    Inv.Args.push_back(T->is(clang::tok::eof)
+                         ? clang::SourceRange()
+                         : clang::SourceRange(T->getLocation(),
+                                              Last->getLocation()));
   }
   U->nargs = N;
 }

@@ -7,7 +7,9 @@
 
 #include "clang/Lex/PPCallbacks.h"
 #include "clang/Lex/Preprocessor.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include "LocationMap.h"
 #include "ftc_config.h"
@@ -31,6 +33,20 @@ public:
   // After parsing: the final definition of every watched macro.
   void recordDefinitions();
 
+  // A watched function-like macro invocation: the whole of it, from the
+  // name to ')', and where each argument was written.
+  struct Invocation {
+    clang::SourceRange Call;
+    llvm::SmallVector<clang::SourceRange, 4> Args;
+  };
+
+  // The invocation whose macro name is at NameLoc; null if not recorded.
+  // Lowering uses it to find the argument subtrees in the expanded AST.
+  const Invocation *invocationAt(clang::SourceLocation NameLoc) const {
+    auto It = Invocations.find(NameLoc.getRawEncoding());
+    return It == Invocations.end() ? nullptr : &It->second;
+  }
+
 private:
   clang::Preprocessor &PP;
   clang::SourceManager &SM;
@@ -40,6 +56,7 @@ private:
   bool WantSkipped;
   llvm::DenseSet<const clang::IdentifierInfo *> Watched;
   std::vector<const clang::IdentifierInfo *> WatchedOrder;
+  llvm::DenseMap<unsigned, Invocation> Invocations;
 };
 
 } // namespace ftcheck

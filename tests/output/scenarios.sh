@@ -98,14 +98,14 @@ bad-args)
     if plugin -fsyntax-only -fplugin-arg-ftcheck-checks=nonesuch "$SRCDIR/inputs/module.c" 2> e2.txt; then
         fail "unknown check accepted"
     fi
-    grep -q "unknown check 'nonesuch'; valid checks: all, missing-mod-gil" e2.txt || fail "$(cat e2.txt)"
+    grep -q "unknown check 'nonesuch'; valid checks: all, borrowed-ref, missing-mod-gil" e2.txt || fail "$(cat e2.txt)"
     if FTCHECK_DIAGNOSTICS=loud plugin -fsyntax-only "$SRCDIR/inputs/module.c" 2> e3.txt; then
         fail "bad FTCHECK_DIAGNOSTICS accepted"
     fi
     grep -q "FTCHECK_DIAGNOSTICS: unknown value 'loud'" e3.txt || fail "$(cat e3.txt)"
     plugin -fsyntax-only -fplugin-arg-ftcheck-help -fplugin-arg-ftcheck-diagnostics=off \
         "$SRCDIR/inputs/no_python.c" 2> help.txt
-    grep -q "output-dir=DIR" help.txt && grep -q "missing-mod-gil" help.txt || fail "$(cat help.txt)"
+    grep -q "output-dir=DIR" help.txt && grep -q "missing-mod-gil" help.txt && grep -q "borrowed-ref" help.txt || fail "$(cat help.txt)"
     ;;
 werror)
     # Findings are warnings by default, yet a -Werror build stays green:
@@ -174,6 +174,13 @@ left = [f for f in json.load(open(sys.argv[1]))["findings"]
         if f["level"] != "note" and not f["suppressed"]]
 assert left == [], left
 PY
+    # Py_NewRef(PyList_GetItem(...)) and friends become the ...Ref call.
+    cp "$SRCDIR/inputs/newref.c" newref.c
+    plugin -fsyntax-only -Xclang -fixit newref.c 2>/dev/null || true
+    grep -q "return PyList_GetItemRef(st->items, 0);" newref.c || fail "$(cat newref.c)"
+    grep -q "return PyCell_Get(st->cell);" newref.c || fail "$(cat newref.c)"
+    grep -q 'return PyImport_AddModuleRef("spam");' newref.c || fail "$(cat newref.c)"
+    plugin -fsyntax-only -Werror newref.c
     ;;
 *)
     fail "unknown scenario $1"
