@@ -688,7 +688,8 @@ static void add_newref_fixit(const ftc_tu *tu, ftc_report *rep, ftc_finding *f,
 {
     const ftc_expr *p = site->parent;
     if (!api->newref_fixit || p == NULL || p->kind != FTC_E_CALL || p->name == NULL ||
-        (strcmp(p->name, "Py_NewRef") != 0 && strcmp(p->name, "Py_XNewRef") != 0))
+        (strcmp(p->name, "Py_NewRef") != 0 && strcmp(p->name, "Py_XNewRef") != 0 &&
+         strcmp(p->name, "_Py_NewRef") != 0 && strcmp(p->name, "_Py_XNewRef") != 0))
         return;
     ftc_range call = ftc_tu_char_range(tu, site->call->range);
     const ftc_file *file = file_of(tu, call.begin);
@@ -880,9 +881,7 @@ static void walk_sites(site_walk *w, const ftc_expr *e, const ftc_expr *parent,
 
 static int is_cond_stmt(const ftc_block *b, uint32_t k)
 {
-    return b->cond && k + 1 == b->nstmts && b->stmts[k] &&
-           b->stmts[k]->range.begin.offset == b->cond->range.begin.offset &&
-           b->stmts[k]->range.end.offset == b->cond->range.end.offset;
+    return b->last_is_condition && k + 1 == b->nstmts;
 }
 
 static void check_function(tu_facts *facts, int32_t index)
@@ -959,11 +958,14 @@ static void run(const ftc_tu *tu, ftc_report *rep)
 static const char *const tags[] = {"free-threading", "borrowed-reference",
                                    "correctness", NULL};
 
+/* Macros the check must see as calls (they expand to subscripts or member
+ * reads), and the critical-section markers (bare braces in a GIL build).
+ * Reference-count macros are not here: every supported header version
+ * expands them to calls of inline functions (Py_DECREF, _Py_NewRef, ...),
+ * and watching them would make every Py_DECREF cost a macro lookup. */
 static const char *const watched[] = {
     "PyList_GET_ITEM", "PyWeakref_GET_OBJECT", "PyCell_GET",
     "PySequence_Fast_GET_ITEM", "PySequence_Fast_ITEMS",
-    "Py_NewRef", "Py_XNewRef", "Py_INCREF", "Py_XINCREF",
-    "Py_DECREF", "Py_XDECREF", "Py_CLEAR", "Py_SETREF", "Py_XSETREF",
     "Py_BEGIN_CRITICAL_SECTION", "Py_END_CRITICAL_SECTION",
     "Py_BEGIN_CRITICAL_SECTION2", "Py_END_CRITICAL_SECTION2",
     "Py_BEGIN_CRITICAL_SECTION_MUTEX", "Py_BEGIN_CRITICAL_SECTION2_MUTEX",

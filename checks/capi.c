@@ -4,6 +4,7 @@
 #include "capi.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ftc_check.h"
@@ -219,6 +220,23 @@ static int in_list(const char *name, const char *const *list)
     return 0;
 }
 
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The danger tables are consulted for every call the analysis meets:
+ * sorted once, then searched by bisection. */
+static int in_sorted(const char *name, const char **list, size_t n,
+                     int *sorted)
+{
+    if (!*sorted) {
+        qsort(list, n, sizeof(*list), compare_names);
+        *sorted = 1;
+    }
+    return bsearch(&name, list, n, sizeof(*list), compare_names) != NULL;
+}
+
 static int has_suffix(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -226,7 +244,7 @@ static int has_suffix(const char *s, const char *suffix)
 }
 
 /* Drop references, run __del__, call into Python: what frees objects. */
-static const char *const certain_danger[] = {
+static const char *certain_danger[] = {
     "Py_DECREF", "Py_XDECREF", "Py_CLEAR", "Py_SETREF", "Py_XSETREF",
     "Py_DecRef", "Py_XDecRef", "_Py_DECREF", "_Py_XDECREF", "_Py_Dealloc",
     "PyObject_Call", "PyObject_CallObject", "PyObject_CallNoArgs",
@@ -251,10 +269,10 @@ static const char *const certain_danger[] = {
     "PyMapping_GetItemString", "PyMapping_SetItemString",
     "PyImport_Import", "PyImport_ImportModule", "PyImport_ImportModuleLevel",
     "PyErr_Print", "PyErr_PrintEx", "PyErr_WriteUnraisable",
-    "PyModule_AddObject", NULL};
+    "PyModule_AddObject"};
 
 /* Cannot run Python code nor drop a reference. */
-static const char *const no_danger[] = {
+static const char *no_danger[] = {
     "Py_INCREF", "Py_XINCREF", "Py_NewRef", "Py_XNewRef", "Py_IncRef",
     "Py_XIncRef", "_Py_NewRef", "_Py_XNewRef", "_Py_INCREF", "Py_TYPE",
     "Py_SIZE", "Py_REFCNT", "Py_IS_TYPE", "Py_SET_SIZE", "Py_SET_TYPE",
@@ -285,15 +303,22 @@ static const char *const no_danger[] = {
     "PyObject_GC_Del", "PyCriticalSection_Begin", "PyCriticalSection_End",
     "PyCriticalSection2_Begin", "PyCriticalSection2_End",
     "PyMutex_Lock", "PyMutex_Unlock", "_PyMutex_Lock", "_PyMutex_Unlock",
-    "PyGILState_Check", "PyThreadState_Get", NULL};
+    "PyGILState_Check", "PyThreadState_Get", "_PyObject_CAST",
+    "_PyVarObject_CAST", "_Py_CAST", "_PyList_CAST", "_PyTuple_CAST",
+    "Py_UNUSED", "assert"};
 
 ftc_danger ftc_capi_call_danger(const char *name)
 {
+    static int certain_sorted, none_sorted;
     if (name == NULL)
         return FTC_DANGER_LIKELY;
-    if (in_list(name, certain_danger))
+    if (in_sorted(name, certain_danger,
+                  sizeof(certain_danger) / sizeof(certain_danger[0]),
+                  &certain_sorted))
         return FTC_DANGER_CERTAIN;
-    if (in_list(name, no_danger) || has_suffix(name, "_Check") ||
+    if (in_sorted(name, no_danger, sizeof(no_danger) / sizeof(no_danger[0]),
+                  &none_sorted) ||
+        has_suffix(name, "_Check") ||
         has_suffix(name, "_CheckExact") || has_prefix(name, "PyLong_From") ||
         has_prefix(name, "PyFloat_From") || has_prefix(name, "PyUnicode_From") ||
         has_prefix(name, "PyBytes_From") || has_prefix(name, "PyBool_From") ||

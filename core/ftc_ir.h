@@ -100,7 +100,7 @@ typedef enum ftc_expr_kind {
     FTC_E_BINARY,        /* other binary operators; name = spelling */
     FTC_E_UNARY,         /* other unary operators; name = spelling */
     FTC_E_CONDITIONAL,   /* kids[0] ? kids[1] : kids[2] */
-    FTC_E_CAST,          /* explicit cast of kids[0] to type */
+    FTC_E_CAST,          /* explicit cast of kids[0] */
     FTC_E_INT,           /* integer or character literal: value */
     FTC_E_STRING,        /* string literal: name = contents */
     FTC_E_INIT_LIST,     /* brace initializer; kids in field/element order */
@@ -169,7 +169,8 @@ typedef struct ftc_var {
 typedef struct ftc_block {
     uint32_t nstmts;
     ftc_expr **stmts;      /* full expressions in evaluation order */
-    ftc_expr *cond;        /* branch condition ending the block, or NULL */
+    int last_is_condition; /* the last statement is the branch condition
+                              that ends the block (if, while, &&, ?:) */
     uint32_t nsuccs;
     int32_t *succs;        /* block indices; -1 for an unreachable edge */
 } ftc_block;

@@ -33,16 +33,21 @@ ftc_loc LocationMap::loc(clang::SourceLocation L) const {
   ftc_loc Out = {-1, 0, 0, 0};
   if (L.isInvalid())
     return Out;
+  auto Hit = Cache.find(L.getRawEncoding());
+  if (Hit != Cache.end())
+    return Hit->second;
+  unsigned Key = L.getRawEncoding();
   // A macro argument is located where it was written (`items` in
   // PyList_GET_ITEM(items, i)); anything else at the expansion site.
   L = SM.getFileLoc(L);
   std::pair<clang::FileID, unsigned> D = SM.getDecomposedLoc(L);
   Out.file = fileIndex(D.first);
-  if (Out.file < 0)
-    return Out;
-  Out.offset = D.second;
-  Out.line = SM.getLineNumber(D.first, D.second);
-  Out.col = SM.getColumnNumber(D.first, D.second);
+  if (Out.file >= 0) {
+    Out.offset = D.second;
+    Out.line = SM.getLineNumber(D.first, D.second);
+    Out.col = SM.getColumnNumber(D.first, D.second);
+  }
+  Cache[Key] = Out;
   return Out;
 }
 
@@ -52,9 +57,18 @@ ftc_range LocationMap::range(clang::SourceRange R) const {
   clang::SourceLocation E = R.getEnd();
   // For a macro body, the end of the whole expansion (the ')' of a call);
   // for a macro argument, where the argument was written.
-  if (E.isMacroID() && !SM.isMacroArgExpansion(E))
-    E = SM.getExpansionRange(E).getEnd();
-  Out.end = loc(E);
+  if (E.isMacroID()) {
+    auto Hit = EndCache.find(E.getRawEncoding());
+    if (Hit != EndCache.end()) {
+      Out.end = Hit->second;
+    } else {
+      clang::SourceLocation F =
+          SM.isMacroArgExpansion(E) ? E : SM.getExpansionRange(E).getEnd();
+      Out.end = EndCache[E.getRawEncoding()] = loc(F);
+    }
+  } else {
+    Out.end = loc(E);
+  }
   if (Out.end.file != Out.begin.file || Out.end.offset < Out.begin.offset)
     Out.end = Out.begin;
   return Out;

@@ -38,7 +38,7 @@ public:
     return F >= 0 && TU->files.items[F].kind == FTC_FILE_PROJECT;
   }
 
-  ftc_loc loc(clang::SourceLocation L) const;
+  ftc_loc loc(clang::SourceLocation L) const;  // cached: nodes share locations
   ftc_range range(clang::SourceRange R) const;
   ftc_range range(clang::SourceLocation B, clang::SourceLocation E) const {
     return range(clang::SourceRange(B, E));
@@ -55,6 +55,10 @@ private:
   ftc_tu *TU;
   llvm::DenseMap<clang::FileID, int32_t> Index;
   std::vector<clang::FileID> FileIDs;
+  // Converting a macro location walks the SourceManager's expansion table;
+  // a parent and its first child start at the same place, so remember.
+  mutable llvm::DenseMap<unsigned, ftc_loc> Cache;
+  mutable llvm::DenseMap<unsigned, ftc_loc> EndCache;  // range ends in macros
 };
 
 } // namespace ftcheck

@@ -33,6 +33,8 @@ constexpr unsigned MaxDepth = 256;
 // Initializer lists longer than this keep only their head: data tables are
 // not what checks read, and module tables are short.
 constexpr unsigned MaxInitElements = 4096;
+// How deep in a macro's expansion to look for where an argument went.
+constexpr unsigned MaxArgDepth = 12;
 
 class Lowerer {
 public:
@@ -232,6 +234,17 @@ private:
     ftc_func &F = TU->functions.items[Idx];
     if (!G)
       return;
+    // Conditional and logical operators make the CFG list their operands
+    // as elements of other blocks too; the full expression holding them is
+    // what checks read, so an element inside another element is dropped.
+    llvm::SmallPtrSet<const Stmt *, 32> All, Nested;
+    for (const CFGBlock *B : *G)
+      for (const CFGElement &E : *B)
+        if (auto CS = E.getAs<CFGStmt>())
+          All.insert(CS->getStmt());
+    if (All.size() > 1)
+      for (const Stmt *S : All)
+        markNested(S, All, Nested, 0);
     unsigned N = G->getNumBlockIDs();
     F.blocks = static_cast<ftc_block *>(
         ftc_arena_alloc(A, sizeof(ftc_block) * (N ? N : 1)));
@@ -241,31 +254,24 @@ private:
     F.entry = static_cast<int32_t>(G->getEntry().getBlockID());
     F.exit = static_cast<int32_t>(G->getExit().getBlockID());
     for (const CFGBlock *B : *G)
-      lowerBlock(*B, F.blocks[B->getBlockID()]);
+      lowerBlock(*B, F.blocks[B->getBlockID()], Nested);
   }
 
-  void lowerBlock(const CFGBlock &B, ftc_block &Out) {
-    // The CFG lists nested calls as their own elements before the full
-    // expression that contains them; keep only the outermost.
+  void lowerBlock(const CFGBlock &B, ftc_block &Out,
+                  const llvm::SmallPtrSetImpl<const Stmt *> &Nested) {
     llvm::SmallVector<const Stmt *, 16> Elems;
     for (const CFGElement &E : B)
       if (auto CS = E.getAs<CFGStmt>())
-        Elems.push_back(CS->getStmt());
-    llvm::SmallPtrSet<const Stmt *, 32> Nested;
-    if (Elems.size() > 1) {
-      llvm::SmallPtrSet<const Stmt *, 32> InBlock(Elems.begin(), Elems.end());
-      for (const Stmt *S : Elems)
-        markNested(S, InBlock, Nested, 0);
-    }
+        if (!Nested.count(CS->getStmt()))
+          Elems.push_back(CS->getStmt());
     Out.stmts = static_cast<ftc_expr **>(
         ftc_arena_alloc(A, sizeof(ftc_expr *) * (Elems.size() + 1)));
     if (!Out.stmts)
       return;
     for (const Stmt *S : Elems)
-      if (!Nested.count(S))
-        Out.stmts[Out.nstmts++] = lowerStmt(S, 0);
-    if (const Stmt *C = B.getTerminatorCondition(false))
-      Out.cond = lowerStmt(C, 0);
+      Out.stmts[Out.nstmts++] = lowerStmt(S, 0);
+    const Stmt *Cond = B.getTerminatorCondition(false);
+    Out.last_is_condition = Cond && !Elems.empty() && Elems.back() == Cond;
     Out.succs = static_cast<int32_t *>(
         ftc_arena_alloc(A, sizeof(int32_t) * (B.succ_size() + 1)));
     if (!Out.succs)
@@ -366,9 +372,11 @@ private:
     llvm::SmallVector<MacroLevel, 4> Inner;
     while (B.isMacroID() && E.isMacroID() && Inner.size() < 16) {
       SourceLocation BBody = B, EBody = E, BStart, BEnd, EStart, EEnd;
+      // Most nodes inside an expansion do not start it: test that first.
       if (!bodyExpansion(BBody, BStart, BEnd) ||
+          !SM.isAtStartOfImmediateMacroExpansion(BBody) ||
           !bodyExpansion(EBody, EStart, EEnd) || BStart != EStart ||
-          !SM.isAtStartOfImmediateMacroExpansion(BBody) || !isAtBodyEnd(EBody))
+          !isAtBodyEnd(EBody))
         break;
       llvm::StringRef Name = Lexer::getImmediateMacroName(BBody, SM, LO);
       if (Name.empty())
@@ -387,20 +395,38 @@ private:
 
   // The outermost subtree of S written in the macro argument spelled at
   // Arg: what `l` became inside the expansion of PyList_GET_ITEM(l, i).
-  const Stmt *findArgument(const Stmt *S, SourceRange Arg, unsigned Depth) {
-    if (!S || Depth > MaxDepth)
+  // Where a macro argument was written: file and byte offsets.
+  struct ArgSpan {
+    FileID File;
+    unsigned Begin, End;
+  };
+
+  bool spanOf(SourceRange R, ArgSpan &Out) const {
+    std::pair<FileID, unsigned> B = SM.getDecomposedLoc(SM.getFileLoc(R.getBegin()));
+    std::pair<FileID, unsigned> E = SM.getDecomposedLoc(SM.getFileLoc(R.getEnd()));
+    if (B.first != E.first || E.second < B.second)
+      return false;
+    Out = {B.first, B.second, E.second};
+    return true;
+  }
+
+  // The outermost subtree of S written in the macro argument at Arg: what
+  // `l` became inside the expansion of PyList_GET_ITEM(l, i). Every token
+  // that came from an argument sits in a macro-argument expansion, which
+  // is a cheap test; only those nodes get the precise one.
+  const Stmt *findArgument(const Stmt *S, const ArgSpan &Arg, unsigned Depth) {
+    // Arguments sit near the top of an expansion (under a cast, a paren,
+    // a subscript); a deeper occurrence is in some helper's internals.
+    if (!S || Depth > MaxArgDepth)
       return nullptr;
-    // Where the node's first and last tokens were written, through any
-    // macros nested in the argument (Py_XNewRef(PyCell_GET(c))).
-    if (isa<Expr>(S) && S->getBeginLoc().isMacroID()) {
-      SourceLocation SB = SM.getFileLoc(S->getBeginLoc());
-      SourceLocation SE = SM.getFileLoc(S->getEndLoc());
-      SourceLocation AB = SM.getFileLoc(Arg.getBegin());
-      SourceLocation AE = SM.getFileLoc(Arg.getEnd());
-      if (SM.getFileID(SB) == SM.getFileID(AB) &&
-          SM.getFileID(SE) == SM.getFileID(AE) &&
-          !SM.isBeforeInTranslationUnit(SB, AB) &&
-          !SM.isBeforeInTranslationUnit(AE, SE))
+    SourceLocation B = S->getBeginLoc();
+    if (isa<Expr>(S) && B.isMacroID() && SM.isMacroArgExpansion(B)) {
+      // Through any macros nested in the argument (Py_XNewRef(PyCell_GET(c))).
+      std::pair<FileID, unsigned> FB = SM.getDecomposedLoc(SM.getFileLoc(B));
+      std::pair<FileID, unsigned> FE =
+          SM.getDecomposedLoc(SM.getFileLoc(S->getEndLoc()));
+      if (FB.first == Arg.File && FE.first == Arg.File &&
+          FB.second >= Arg.Begin && FE.second <= Arg.End)
         return S;
     }
     for (const Stmt *C : S->children())
@@ -421,16 +447,17 @@ private:
       return nullptr;
     E->name = M.Name;
     E->range = Locs.range(Inv->Call);
+    E->decl_file = Inv->DefinedIn;
     setKids(E, Inv->Args.size(),
             [&](unsigned I) -> const Stmt * {
               // Strictly below S: an argument is never the whole expansion
               // (and for a macro invoked inside another macro's body, file
               // locations cannot tell them apart).
-              SourceRange R = Inv->Args[I];
-              if (R.isInvalid())
+              ArgSpan Span;
+              if (Inv->Args[I].isInvalid() || !spanOf(Inv->Args[I], Span))
                 return nullptr;
               for (const Stmt *C : S->children())
-                if (const Stmt *Found = findArgument(C, R, 1))
+                if (const Stmt *Found = findArgument(C, Span, 1))
                   return Found;
               return nullptr;
             },
@@ -539,7 +566,6 @@ private:
       ftc_expr *E = node(FTC_E_CAST, S);
       if (!E)
         return nullptr;
-      E->type = typeStr(EC->getType());
       kids(E, {EC->getSubExpr()}, D);
       if (E->nkids == 1 && E->kids[0] && E->kids[0]->has_value) {
         E->has_value = 1;

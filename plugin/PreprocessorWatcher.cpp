@@ -17,6 +17,7 @@ PreprocessorWatcher::PreprocessorWatcher(clang::Preprocessor &PP,
     : PP(PP), SM(PP.getSourceManager()), Locs(Locs), TU(TU) {
   unsigned Needs = ftc_config_needs(&Cfg);
   WantUses = Needs & FTC_NEED_MACROS;
+  WantCalls = Needs & (FTC_NEED_FUNCTIONS | FTC_NEED_MODULE_INIT);
   WantSkipped = Needs & FTC_NEED_SKIPPED;
   ftc_config_watched_macros(
       &Cfg,
@@ -55,9 +56,10 @@ void PreprocessorWatcher::MacroExpands(const clang::Token &Name,
                                        const clang::MacroDefinition &MD,
                                        clang::SourceRange Range,
                                        const clang::MacroArgs *Args) {
-  (void)MD;
-  if (!WantUses || !Watched.count(Name.getIdentifierInfo()) ||
-      !Locs.isProject(Name.getLocation()))
+  const clang::MacroInfo *MI = MD.getMacroInfo();
+  bool IsWatched = WantUses && Watched.count(Name.getIdentifierInfo());
+  bool IsLibraryCall = WantCalls && Args && MI && MI->isFunctionLike();
+  if ((!IsWatched && !IsLibraryCall) || !Locs.isProject(Name.getLocation()))
     return;
   // Invoked from another macro's body: that body's file decides. Inside
   // Python's own macros (PyList_GET_ITEM in PySequence_Fast_GET_ITEM) it
@@ -68,33 +70,44 @@ void PreprocessorWatcher::MacroExpands(const clang::Token &Name,
     if (F < 0 || TU->files.items[F].kind != FTC_FILE_PROJECT)
       return;
   }
-  ftc_macro_use *U = FTC_VEC_PUSH(&TU->macro_uses);
-  if (!U)
-    return;
-  U->name = Name.getIdentifierInfo()->getNameStart();
-  U->range = Locs.range(Range);
+  int32_t DefinedIn = MI ? Locs.fileOf(MI->getDefinitionLoc()) : -1;
+  if (!IsWatched && (DefinedIn < 0 ||
+                     TU->files.items[DefinedIn].kind == FTC_FILE_PROJECT))
+    return;   // the project's own macros are lowered through their bodies
+
+  ftc_macro_use *U = nullptr;
+  if (IsWatched && (U = FTC_VEC_PUSH(&TU->macro_uses))) {
+    U->name = Name.getIdentifierInfo()->getNameStart();
+    U->range = Locs.range(Range);
+  }
   if (!Args)
     return;
   unsigned N = Args->getNumMacroArguments();
-  U->args = static_cast<const char **>(
-      ftc_arena_alloc(&TU->arena, sizeof(char *) * (N ? N : 1)));
-  if (!U->args)
-    return;
-  Invocation &Inv = Invocations[Name.getLocation().getRawEncoding()];
+  if (U) {
+    U->args = static_cast<const char **>(
+        ftc_arena_alloc(&TU->arena, sizeof(char *) * (N ? N : 1)));
+    if (!U->args)
+      return;
+  }
+  Invocation &Inv = Invocations[L.getRawEncoding()];
   Inv.Call = Range;
+  Inv.DefinedIn = DefinedIn;
   for (unsigned I = 0; I < N; ++I) {
     const clang::Token *T = Args->getUnexpArgument(I);
-    std::string S = spell(PP, T);
-    U->args[I] = ftc_arena_strndup(&TU->arena, S.data(), S.size());
+    if (U) {
+      std::string S = spell(PP, T);
+      U->args[I] = ftc_arena_strndup(&TU->arena, S.data(), S.size());
+    }
     const clang::Token *Last = T;
     for (const clang::Token *X = T; X->isNot(clang::tok::eof); ++X)
       Last = X;
     Inv.Args.push_back(T->is(clang::tok::eof)
-                         ? clang::SourceRange()
-                         : clang::SourceRange(T->getLocation(),
-                                              Last->getLocation()));
+                           ? clang::SourceRange()
+                           : clang::SourceRange(T->getLocation(),
+                                                Last->getLocation()));
   }
-  U->nargs = N;
+  if (U)
+    U->nargs = N;
 }
 
 void PreprocessorWatcher::SourceRangeSkipped(clang::SourceRange Range,

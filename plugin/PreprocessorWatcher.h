@@ -33,11 +33,16 @@ public:
   // After parsing: the final definition of every watched macro.
   void recordDefinitions();
 
-  // A watched function-like macro invocation: the whole of it, from the
-  // name to ')', and where each argument was written.
+  // A function-like macro invocation in the project's code, of a watched
+  // macro or of any macro from Python's or a system header: the whole of
+  // it (name to ')'), where each argument was written, and the file that
+  // defines the macro. Lowering turns each into one call node, so checks
+  // see PyList_GET_ITEM(l, i) as a call and never walk Python's macro
+  // bodies (asserts, casts, type checks).
   struct Invocation {
     clang::SourceRange Call;
     llvm::SmallVector<clang::SourceRange, 4> Args;
+    int32_t DefinedIn = -1;
   };
 
   // The invocation whose macro name is at NameLoc; null if not recorded.
@@ -53,6 +58,7 @@ private:
   LocationMap &Locs;
   ftc_tu *TU;
   bool WantUses;
+  bool WantCalls;
   bool WantSkipped;
   llvm::DenseSet<const clang::IdentifierInfo *> Watched;
   std::vector<const clang::IdentifierInfo *> WatchedOrder;
