@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "callgraph.h"
 #include "capi.h"
 #include "docs.h"
 #include "ftc_check.h"
@@ -33,6 +34,7 @@ typedef struct tu_facts {
     uint32_t *private_params;
     uint32_t *locked_params;
     ftc_danger *danger;          /* what calling the function may do */
+    unsigned char *init_only;    /* runs only while the module initialises */
 } tu_facts;
 
 /* A statement's place in its function's CFG. */
@@ -53,7 +55,9 @@ typedef struct func_ctx {
     int32_t index;
     cs_region regions[32];
     int nregions;
-    unsigned char *reach;        /* reach[a * nblocks + b]: b reachable from a */
+    int32_t *pred_start;         /* predecessors of block b: */
+    int32_t *preds;              /* preds[pred_start[b] .. pred_start[b+1]) */
+    signed char plain[256];      /* per local: -1 unknown, 0/1 plain value */
 } func_ctx;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -424,48 +428,40 @@ static int scan_call_site(const ftc_expr *e, void *ctx)
     return 0;
 }
 
-/* ---- reachability in one function's CFG ------------------------------------ */
+/* ---- predecessors in one function's CFG ------------------------------------- */
 
-static void compute_reach(func_ctx *fc, ftc_arena *a)
+static void compute_preds(func_ctx *fc, ftc_arena *a)
 {
     uint32_t n = fc->fn->nblocks;
-    fc->reach = n ? ftc_arena_alloc(a, (size_t)n * n) : NULL;
-    if (fc->reach == NULL)
-        return;
-    int32_t *queue = malloc(sizeof(int32_t) * n);
-    if (queue == NULL) {
-        fc->reach = NULL;
+    fc->pred_start = ftc_arena_alloc(a, sizeof(int32_t) * (n + 1));
+    uint32_t total = 0;
+    for (uint32_t b = 0; b < n; b++)
+        total += fc->fn->blocks[b].nsuccs;
+    fc->preds = ftc_arena_alloc(a, sizeof(int32_t) * (total + 1));
+    if (fc->pred_start == NULL || fc->preds == NULL) {
+        fc->pred_start = NULL;
         return;
     }
-    for (uint32_t s = 0; s < n; s++) {
-        unsigned char *row = fc->reach + (size_t)s * n;
-        uint32_t head = 0, tail = 0;
-        const ftc_block *b = &fc->fn->blocks[s];
-        for (uint32_t k = 0; k < b->nsuccs; k++)
-            if (b->succs[k] >= 0 && (uint32_t)b->succs[k] < n && !row[b->succs[k]]) {
-                row[b->succs[k]] = 1;
-                queue[tail++] = b->succs[k];
-            }
-        while (head < tail) {
-            const ftc_block *x = &fc->fn->blocks[queue[head++]];
-            for (uint32_t k = 0; k < x->nsuccs; k++)
-                if (x->succs[k] >= 0 && (uint32_t)x->succs[k] < n && !row[x->succs[k]]) {
-                    row[x->succs[k]] = 1;
-                    queue[tail++] = x->succs[k];
-                }
+    for (uint32_t b = 0; b < n; b++)
+        for (uint32_t k = 0; k < fc->fn->blocks[b].nsuccs; k++) {
+            int32_t t = fc->fn->blocks[b].succs[k];
+            if (t >= 0 && (uint32_t)t < n)
+                fc->pred_start[t + 1]++;
         }
+    for (uint32_t b = 0; b < n; b++)
+        fc->pred_start[b + 1] += fc->pred_start[b];
+    int32_t *fill = calloc(n + 1, sizeof(int32_t));
+    if (fill == NULL) {
+        fc->pred_start = NULL;
+        return;
     }
-    free(queue);
-}
-
-/* Can the statement at `from` execute before the one at `to`? */
-static int reaches(const func_ctx *fc, stmt_pos from, stmt_pos to)
-{
-    if (from.block == to.block && from.index < to.index)
-        return 1;
-    if (fc->reach == NULL)
-        return 1;   /* no CFG facts: assume the worst */
-    return fc->reach[(size_t)from.block * fc->fn->nblocks + to.block];
+    for (uint32_t b = 0; b < n; b++)
+        for (uint32_t k = 0; k < fc->fn->blocks[b].nsuccs; k++) {
+            int32_t t = fc->fn->blocks[b].succs[k];
+            if (t >= 0 && (uint32_t)t < n)
+                fc->preds[fc->pred_start[t] + fill[t]++] = (int32_t)b;
+        }
+    free(fill);
 }
 
 /* ---- fresh containers --------------------------------------------------------- */
@@ -504,13 +500,84 @@ typedef struct creation_search {
     int others;
 } creation_search;
 
-static void note_assignment(creation_search *s, const ftc_expr *value)
+static int creates(const ftc_expr *value)
 {
     value = ftc_expr_strip(value);
-    if (value && value->kind == FTC_E_CALL && ftc_capi_creates_container(value->name))
+    if (value && value->kind == FTC_E_CONDITIONAL && value->nkids == 3)
+        return creates(value->kids[1]) && creates(value->kids[2]);
+    return value && value->kind == FTC_E_CALL && ftc_capi_creates_container(value->name);
+}
+
+static void note_assignment(creation_search *s, const ftc_expr *value)
+{
+    if (is_null_literal(value))
+        return;     /* `PyObject *x = NULL;` holds no container */
+    if (creates(value))
         s->creations++;
     else
         s->others++;
+}
+
+/* Does this statement (re)create `local`? */
+static int creates_local(const ftc_expr *e, void *ctx)
+{
+    assign_search *s = ctx;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_ref_to_local(e->kids[0], s->local) &&
+        creates(e->kids[1]))
+        return s->found = 1;
+    if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == s->local &&
+        e->nkids == 1 && creates(e->kids[0]))
+        return s->found = 1;
+    return 0;
+}
+
+/* Walking back from the use over CFG predecessors: is `local` published
+ * on some path before it was last (re)created? */
+static int published_before(const func_ctx *fc, int32_t local, stmt_pos use)
+{
+    const ftc_func *fn = fc->fn;
+    if (fc->pred_start == NULL)
+        return 1;   /* no CFG facts: assume the worst */
+    unsigned char *seen = calloc(fn->nblocks + 1, 1);
+    int32_t *stack = malloc(sizeof(int32_t) * (fn->nblocks + 1));
+    int found = 0;
+    if (seen == NULL || stack == NULL) {
+        found = 1;
+        goto done;
+    }
+    uint32_t top = 0;
+    int32_t b = (int32_t)use.block;
+    int32_t from = (int32_t)use.index - 1;
+    for (;;) {
+        int stopped = 0;
+        for (int32_t k = from; k >= 0; k--) {
+            const ftc_expr *stmt = fn->blocks[b].stmts[k];
+            publish_search p = {local, 0};
+            ftc_expr_walk(stmt, publishes, &p);
+            if (p.found) {
+                found = 1;
+                goto done;
+            }
+            if (tree_has(stmt, creates_local, local)) {
+                stopped = 1;
+                break;
+            }
+        }
+        if (!stopped)
+            for (int32_t i = fc->pred_start[b]; i < fc->pred_start[b + 1]; i++)
+                if (!seen[fc->preds[i]]) {
+                    seen[fc->preds[i]] = 1;
+                    stack[top++] = fc->preds[i];
+                }
+        if (top == 0)
+            break;
+        b = stack[--top];
+        from = (int32_t)fn->blocks[b].nstmts - 1;
+    }
+done:
+    free(seen);
+    free(stack);
+    return found;
 }
 
 static int find_assignments(const ftc_expr *e, void *ctx)
@@ -537,14 +604,7 @@ static int is_fresh(const func_ctx *fc, int32_t local, stmt_pos use)
             ftc_expr_walk(fn->blocks[b].stmts[k], find_assignments, &c);
     if (c.creations == 0 || c.others > 0)
         return 0;
-    for (uint32_t b = 0; b < fn->nblocks; b++)
-        for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++) {
-            publish_search p = {local, 0};
-            ftc_expr_walk(fn->blocks[b].stmts[k], publishes, &p);
-            if (p.found && reaches(fc, (stmt_pos){b, k}, use))
-                return 0;
-        }
-    return 1;
+    return !published_before(fc, local, use);
 }
 
 /* ---- escalation: used after a call that can free it --------------------------- */
@@ -552,107 +612,183 @@ static int is_fresh(const func_ctx *fc, int32_t local, stmt_pos use)
 typedef struct escalation {
     const ftc_expr *use;
     const ftc_expr *freeing;
+    int likely;                  /* the freeing call is a project function
+                                    defined in another file */
 } escalation;
 
-/* Walk forward from the borrowing statement: a statement that can free
- * (certainly) followed, on some path, by a use of the borrowed local, with
- * no strong reference taken and no reassignment in between. */
-static int find_escalation(const func_ctx *fc, int32_t local, stmt_pos from,
+/* Is every value `local` holds a plain object (str, int, a tuple of
+ * objects alive elsewhere) that this function built? Dropping it runs no
+ * Python code. Cached per local. */
+typedef struct plain_search {
+    int32_t local;
+    int plain, other;
+} plain_search;
+
+static int find_plain(const ftc_expr *e, void *ctx)
+{
+    plain_search *s = ctx;
+    const ftc_expr *value = NULL;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_ref_to_local(e->kids[0], s->local))
+        value = e->kids[1];
+    else if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == s->local &&
+             e->nkids == 1)
+        value = e->kids[0];
+    else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 && is_ref_to_local(e->kids[0], s->local))
+        s->other++;
+    if (value && !is_null_literal(value)) {
+        const ftc_expr *v = ftc_expr_strip(value);
+        if (v && v->kind == FTC_E_CALL && ftc_capi_makes_plain_value(v->name))
+            s->plain++;
+        else
+            s->other++;
+    }
+    return 0;
+}
+
+static int is_plain_local(func_ctx *fc, int32_t local)
+{
+    if (local < 0 || local >= (int32_t)sizeof(fc->plain))
+        return 0;
+    if (fc->plain[local] < 0) {
+        plain_search p = {local, 0, 0};
+        for (uint32_t b = 0; b < fc->fn->nblocks; b++)
+            for (uint32_t k = 0; k < fc->fn->blocks[b].nstmts; k++)
+                ftc_expr_walk(fc->fn->blocks[b].stmts[k], find_plain, &p);
+        fc->plain[local] = p.plain > 0 && p.other == 0;
+    }
+    return fc->plain[local];
+}
+
+/* The first call in a statement that can free a borrowed object: 2 for
+ * certainly, 1 for a project function defined in another file. */
+typedef struct freeing_search {
+    func_ctx *fc;
+    const ftc_expr *call;
+    int kind;
+} freeing_search;
+
+static int find_freeing(const ftc_expr *e, void *ctx)
+{
+    freeing_search *s = ctx;
+    if (e->kind != FTC_E_CALL)
+        return 0;
+    const tu_facts *facts = s->fc->facts;
+    ftc_danger d = call_danger(facts, e);
+    int kind = 0;
+    if (d == FTC_DANGER_CERTAIN) {
+        /* Dropping a str or int this function built runs no code. */
+        const ftc_expr *arg = e->nkids ? ftc_expr_strip(e->kids[0]) : NULL;
+        if (ftc_capi_is_decref(e->name) && arg && arg->kind == FTC_E_REF &&
+            arg->ref == FTC_REF_LOCAL && is_plain_local(s->fc, arg->ref_index))
+            return 0;
+        kind = 2;
+    } else if (d == FTC_DANGER_LIKELY && e->decl_file >= 0 &&
+               (size_t)e->decl_file < facts->tu->files.count && e->nmacros == 0 &&
+               facts->tu->files.items[e->decl_file].kind == FTC_FILE_PROJECT) {
+        kind = 1;
+    }
+    if (kind > s->kind) {
+        s->kind = kind;
+        s->call = e;
+    }
+    return kind == 2;
+}
+
+/* For a branch condition that tests `local` against NULL: 1 when its true
+ * edge means NULL, 0 when its true edge means non-NULL, -1 otherwise. */
+static int null_test_polarity(const ftc_expr *cond, int32_t local)
+{
+    cond = ftc_expr_strip(cond);
+    if (cond == NULL)
+        return -1;
+    if (is_ref_to_local(cond, local))
+        return 0;                                        /* if (v) */
+    if (cond->kind == FTC_E_LOGICAL && cond->nkids == 1 && cond->name &&
+        strcmp(cond->name, "!") == 0 && is_ref_to_local(cond->kids[0], local))
+        return 1;                                        /* if (!v) */
+    if (cond->kind == FTC_E_COMPARE && cond->nkids == 2 && cond->name &&
+        ((is_ref_to_local(cond->kids[0], local) && is_null_literal(cond->kids[1])) ||
+         (is_ref_to_local(cond->kids[1], local) && is_null_literal(cond->kids[0]))))
+        return strcmp(cond->name, "==") == 0 ? 1 : strcmp(cond->name, "!=") == 0 ? 0 : -1;
+    return -1;
+}
+
+typedef struct walk_state {
+    uint32_t block;
+    const ftc_expr *freeing;
+    int likely;
+} walk_state;
+
+/* Walk forward from the borrowing statement: a call that can free the
+ * object, followed on some path by a use of the borrowed local (Py_INCREF
+ * included: too late), with no strong reference taken before the call and
+ * no reassignment. A NULL value cannot dangle: branches where the local is
+ * NULL are not followed. */
+static int find_escalation(func_ctx *fc, int32_t local, stmt_pos from,
                            escalation *out)
 {
     const ftc_func *fn = fc->fn;
     uint32_t n = fn->nblocks;
-    /* state = block * 2 + (a freeing call has been seen) */
-    unsigned char *seen = calloc((size_t)n * 2, 1);
-    int32_t *queue = malloc(sizeof(int32_t) * n * 2 + sizeof(int32_t));
-    const ftc_expr **freeing_at = calloc((size_t)n * 2, sizeof(*freeing_at));
+    /* one state per block and "a freeing call was seen" */
+    unsigned char *seen = calloc((size_t)n * 2 + 2, 1);
+    walk_state *queue = malloc(sizeof(walk_state) * ((size_t)n * 2 + 2));
     int found = 0;
-    if (!seen || !queue || !freeing_at)
+    if (!seen || !queue)
         goto done;
     uint32_t head = 0, tail = 0;
-    /* The rest of the borrowing block first. */
-    const ftc_expr *freeing = NULL;
-    const ftc_block *b0 = &fn->blocks[from.block];
-    for (uint32_t k = from.index + 1; k <= b0->nstmts; k++) {
-        if (k == b0->nstmts) {
-            for (uint32_t s = 0; s < b0->nsuccs; s++) {
-                int32_t t = b0->succs[s];
-                if (t < 0 || (uint32_t)t >= n)
-                    continue;
-                uint32_t st = (uint32_t)t * 2 + (freeing != NULL);
-                if (!seen[st]) {
-                    seen[st] = 1;
-                    freeing_at[st] = freeing;
-                    queue[tail++] = (int32_t)st;
-                }
-            }
-            break;
-        }
-        const ftc_expr *stmt = b0->stmts[k];
-        if (tree_has(stmt, increfs_local, local))
-            goto done;
-        use_search u = {local, NULL};
-        if (freeing && find_use(stmt, &u)) {
-            out->use = u.found;
-            out->freeing = freeing;
-            found = 1;
-            goto done;
-        }
-        if (tree_has(stmt, assigns_local, local))
-            goto done;
-        danger_search d = {fc->facts, FTC_DANGER_NONE, NULL};
-        ftc_expr_walk(stmt, find_danger, &d);
-        if (d.worst == FTC_DANGER_CERTAIN && freeing == NULL)
-            freeing = d.call;
-    }
-    while (head < tail) {
-        uint32_t st = (uint32_t)queue[head++];
-        uint32_t bi = st / 2;
-        const ftc_expr *fr = freeing_at[st];
-        const ftc_block *b = &fn->blocks[bi];
+    walk_state st = {from.block, NULL, 0};
+    uint32_t first = from.index + 1;
+    for (;;) {
+        const ftc_block *b = &fn->blocks[st.block];
         int stop = 0;
-        for (uint32_t k = 0; k < b->nstmts && !stop; k++) {
+        for (uint32_t k = first; k < b->nstmts && !stop; k++) {
             const ftc_expr *stmt = b->stmts[k];
-            if (tree_has(stmt, increfs_local, local)) {
-                stop = 1;
-                break;
-            }
             use_search u = {local, NULL};
-            if (fr && find_use(stmt, &u)) {
+            if (st.freeing && find_use(stmt, &u)) {
                 out->use = u.found;
-                out->freeing = fr;
+                out->freeing = st.freeing;
+                out->likely = st.likely;
                 found = 1;
                 goto done;
             }
-            if (tree_has(stmt, assigns_local, local)) {
+            if (tree_has(stmt, increfs_local, local) || tree_has(stmt, assigns_local, local)) {
                 stop = 1;
                 break;
             }
-            if (fr == NULL) {
-                danger_search d = {fc->facts, FTC_DANGER_NONE, NULL};
-                ftc_expr_walk(stmt, find_danger, &d);
-                if (d.worst == FTC_DANGER_CERTAIN)
-                    fr = d.call;
+            if (st.freeing == NULL) {
+                freeing_search f = {fc, NULL, 0};
+                ftc_expr_walk(stmt, find_freeing, &f);
+                if (f.kind) {
+                    st.freeing = f.call;
+                    st.likely = f.kind == 1;
+                }
             }
         }
-        if (stop)
-            continue;
-        for (uint32_t s = 0; s < b->nsuccs; s++) {
-            int32_t t = b->succs[s];
-            if (t < 0 || (uint32_t)t >= n)
-                continue;
-            uint32_t nst = (uint32_t)t * 2 + (fr != NULL);
-            if (!seen[nst]) {
-                seen[nst] = 1;
-                freeing_at[nst] = fr;
-                queue[tail++] = (int32_t)nst;
+        if (!stop) {
+            int polarity = b->last_is_condition && b->nstmts
+                               ? null_test_polarity(b->stmts[b->nstmts - 1], local)
+                               : -1;
+            for (uint32_t i = 0; i < b->nsuccs; i++) {
+                int32_t t = b->succs[i];
+                /* succs[0] is the true edge, succs[1] the false one */
+                if (t < 0 || (uint32_t)t >= n || (polarity == 1 && i == 0) ||
+                    (polarity == 0 && i == 1))
+                    continue;
+                uint32_t key = (uint32_t)t * 2 + (st.freeing != NULL);
+                if (!seen[key]) {
+                    seen[key] = 1;
+                    queue[tail++] = (walk_state){(uint32_t)t, st.freeing, st.likely};
+                }
             }
         }
+        if (head == tail)
+            break;
+        st = queue[head++];
+        first = 0;
     }
 done:
     free(seen);
     free(queue);
-    free(freeing_at);
     return found;
 }
 
@@ -719,14 +855,17 @@ static void report_site(func_ctx *fc, const borrow_site *site,
         snprintf(owner_desc, sizeof(owner_desc), "%s", api->owner);
     ftc_finding *f;
     if (esc) {
-        f = ftc_report_add(rep, RULE, FTC_LEVEL_ERROR, FTC_CERTAIN, esc->use->range,
+        f = ftc_report_add(rep, RULE, FTC_LEVEL_ERROR,
+                           esc->likely ? FTC_LIKELY : FTC_CERTAIN, esc->use->range,
                            "borrowed reference '%s' from %s is used after a call "
                            "that can free it: a use-after-free even with the GIL",
                            esc->use->name, api->name);
         ftc_finding_relate(rep, f, site->call->range, "borrowed from %s here",
                            owner_desc);
         ftc_finding_relate(rep, f, esc->freeing->range,
-                           "%s can run arbitrary code or drop references",
+                           esc->likely ? "%s is defined in another file and may run "
+                                         "arbitrary code or drop references"
+                                       : "%s can run arbitrary code or drop references",
                            esc->freeing->name ? esc->freeing->name : "this call");
         ftc_finding_suggest(rep, f, "take a strong reference (%s, or Py_NewRef "
                             "before the call) and release it when done",
@@ -758,9 +897,9 @@ static void report_site(func_ctx *fc, const borrow_site *site,
                            api->name, owner_desc, api->replacement,
                            since_text(tu, rep, api));
         if (f && site->null_test_only)
-            ftc_finding_suggest(rep, f, "the result is only tested for NULL; "
-                                "PyDict_Contains or the ...Ref function avoids the "
-                                "borrowed reference");
+            ftc_finding_suggest(rep, f, "the result is only compared, never used "
+                                "as an object: a smaller risk; PyDict_Contains or the "
+                                "...Ref function avoids the borrowed reference");
         add_newref_fixit(tu, rep, f, site, api);
     }
     if (f)
@@ -807,18 +946,25 @@ static void check_site(func_ctx *fc, const borrow_site *site)
             owner->ref_index < 32 &&
             (fc->facts->locked_params[fc->index] & (1u << owner->ref_index)))
             goto locked;
+        /* Made right here (PyDict_GetItem(PyThreadState_GetDict(), k)). */
+        if (owner->kind == FTC_E_CALL && ftc_capi_creates_container(owner->name))
+            return;
         /* A container this function made and has not shown anyone. */
         if (owner->kind == FTC_E_REF && owner->ref == FTC_REF_LOCAL &&
             is_fresh(fc, owner->ref_index, site->pos))
             return;
     }
     char *owner_text = owner ? expr_text(a, tu, owner) : NULL;
-    escalation esc = {NULL, NULL};
+    escalation esc = {NULL, NULL, 0};
     int escalated = site->local >= 0 && find_escalation(fc, site->local, site->pos, &esc);
     if (escalated) {
         report_site(fc, site, api, owner_text, FTC_CERTAIN, &esc);
         return;
     }
+    /* While the module initialises no other thread can reach its objects
+     * yet; only a use-after-free (above) matters there. */
+    if (fc->facts->init_only[fc->index])
+        return;
     if (owner && region_locking(fc, site->call->range.begin.offset, owner_text))
         return;
     report_site(fc, site, api, owner_text, owner_confidence(owner), NULL);
@@ -860,9 +1006,11 @@ static void walk_sites(site_walk *w, const ftc_expr *e, const ftc_expr *parent,
         borrow_site site = {e, parent, w->pos, destination(parent, e), 0};
         /* Only tested for NULL: `if (PyDict_GetItem(d, k))`,
          * `PyDict_GetItem(d, k) == NULL`, `!PyDict_GetItem(d, k)`. */
+        /* ... or compared by identity: `PyList_GET_ITEM(l, i) == obj`. */
         if ((top && w->is_cond) ||
             (parent && parent->kind == FTC_E_COMPARE && parent->nkids == 2 &&
-             (is_null_literal(parent->kids[0]) || is_null_literal(parent->kids[1]))) ||
+             parent->name && (strcmp(parent->name, "==") == 0 ||
+                              strcmp(parent->name, "!=") == 0)) ||
             (parent && parent->kind == FTC_E_LOGICAL && parent->nkids == 1))
             site.null_test_only = strcmp(e->name, "PyDict_Next") != 0;
         /* PyDict_Next(d, &pos, &key, &value): the outputs are borrowed. */
@@ -894,7 +1042,8 @@ static void check_function(tu_facts *facts, int32_t index)
     fc->fn = fn;
     fc->index = index;
     find_regions(fc, facts->rep->arena);
-    compute_reach(fc, facts->rep->arena);
+    compute_preds(fc, facts->rep->arena);
+    memset(fc->plain, -1, sizeof(fc->plain));
     for (uint32_t b = 0; b < fn->nblocks; b++)
         for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++) {
             site_walk w = {fc, {b, k}, is_cond_stmt(&fn->blocks[b], k)};
@@ -933,12 +1082,14 @@ static void find_locked_params(tu_facts *facts)
 static void run(const ftc_tu *tu, ftc_report *rep)
 {
     size_t n = tu->functions.count;
-    tu_facts facts = {tu, rep, NULL, NULL, NULL};
+    tu_facts facts = {tu, rep, NULL, NULL, NULL, NULL};
     facts.private_params = calloc(n + 1, sizeof(uint32_t));
     facts.locked_params = calloc(n + 1, sizeof(uint32_t));
     facts.danger = calloc(n + 1, sizeof(ftc_danger));
-    if (facts.private_params && facts.locked_params && facts.danger) {
+    facts.init_only = calloc(n + 1, 1);
+    if (facts.private_params && facts.locked_params && facts.danger && facts.init_only) {
         find_private_params(&facts);
+        ftc_init_only_functions(tu, facts.init_only);
         compute_danger(&facts);
         find_locked_params(&facts);
         for (size_t i = 0; i < n; i++) {
@@ -953,6 +1104,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
     free(facts.private_params);
     free(facts.locked_params);
     free(facts.danger);
+    free(facts.init_only);
 }
 
 static const char *const tags[] = {"free-threading", "borrowed-reference",

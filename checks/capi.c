@@ -44,6 +44,7 @@ static int in_python_include_dir(const char *path)
 static int in_binding_library(const char *path)
 {
     return strstr(path, "/pybind11/") || strstr(path, "/nanobind/") ||
+           strcmp(base_name(path), "pythoncapi_compat.h") == 0 ||
            strstr(path, "/numpy/_core/include/") ||
            strstr(path, "/numpy/core/include/");
 }
@@ -336,7 +337,10 @@ int ftc_capi_creates_container(const char *name)
         "PyDict_Copy", "PySequence_List", "PySequence_Tuple", "PyList_GetSlice",
         "PyTuple_GetSlice", "PyDict_Items", "PyDict_Keys", "PyDict_Values",
         "PyList_AsTuple", "PyTuple_Pack", "PySet_New", "PyFrozenSet_New",
-        "_PyDict_NewPresized", NULL};
+        "_PyDict_NewPresized", "PyMapping_Items", "PyMapping_Keys",
+        "PyMapping_Values", "PyObject_Dir",
+        /* not new, but private to the calling thread */
+        "PyThreadState_GetDict", NULL};
     return name && in_list(name, creators);
 }
 
@@ -365,6 +369,26 @@ int ftc_capi_keeps_no_reference(const char *name, uint32_t arg)
     return ftc_capi_call_danger(name) == FTC_DANGER_NONE ||
            strcmp(name, "Py_DECREF") == 0 || strcmp(name, "Py_XDECREF") == 0 ||
            strcmp(name, "Py_CLEAR") == 0;
+}
+
+int ftc_capi_makes_plain_value(const char *name)
+{
+    /* Objects whose deallocation runs no Python code: str, int, float,
+     * bytes, bool, and tuples of objects that stay referenced elsewhere. */
+    return name && (has_prefix(name, "PyUnicode_From") ||
+                    has_prefix(name, "PyUnicode_Decode") ||
+                    strcmp(name, "PyUnicode_InternFromString") == 0 ||
+                    has_prefix(name, "PyLong_From") || has_prefix(name, "PyFloat_From") ||
+                    has_prefix(name, "PyBytes_From") || strcmp(name, "PyBool_FromLong") == 0 ||
+                    strcmp(name, "PyTuple_Pack") == 0);
+}
+
+int ftc_capi_is_decref(const char *name)
+{
+    static const char *const decrefs[] = {
+        "Py_DECREF", "Py_XDECREF", "Py_CLEAR", "Py_DecRef", "Py_XDecRef",
+        "_Py_DECREF", "_Py_XDECREF", NULL};
+    return name && in_list(name, decrefs);
 }
 
 int ftc_capi_is_incref(const char *name)

@@ -71,6 +71,10 @@ int ftc_capi_creates_container(const char *name);
 int ftc_capi_keeps_no_reference(const char *name, uint32_t arg);
 /* Take a strong reference to their argument. */
 int ftc_capi_is_incref(const char *name);
+/* Drop a reference to their argument. */
+int ftc_capi_is_decref(const char *name);
+/* Make an object whose deallocation cannot run Python code. */
+int ftc_capi_makes_plain_value(const char *name);
 
 /* Critical-section macros: begin (with the locked objects as arguments)
  * and end. */

@@ -135,7 +135,7 @@ static PyObject *lookup(Obj *self, PyObject *key) {
 
 /* Only tested for NULL: a smaller risk, a note. */
 static PyObject *contains(Obj *self, PyObject *key) {
-    if (PyDict_GetItem(self->dict, key) == NULL) // expected-remark {{PyDict_GetItem returns a borrowed reference from dict 'self->dict'}} expected-note {{the result is only tested for NULL}}
+    if (PyDict_GetItem(self->dict, key) == NULL) // expected-remark {{PyDict_GetItem returns a borrowed reference from dict 'self->dict'}} expected-note {{the result is only compared, never used as an object}}
         Py_RETURN_FALSE;
     Py_RETURN_TRUE;
 }

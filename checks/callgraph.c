@@ -1,0 +1,119 @@
+/* callgraph.c - see callgraph.h. */
+#include "callgraph.h"
+
+#include <stdlib.h>
+
+#include "capi.h"
+
+typedef struct edge_scan {
+    const ftc_tu *tu;
+    int32_t caller;
+    int32_t *edges;          /* pairs caller, callee */
+    size_t nedges, cap;
+    unsigned char *address_taken;
+    const ftc_expr *callee_ref; /* the REF that names a direct call's callee */
+} edge_scan;
+
+static void add_edge(edge_scan *s, int32_t callee)
+{
+    if (s->nedges + 2 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 256;
+        int32_t *e = realloc(s->edges, cap * sizeof(int32_t));
+        if (e == NULL)
+            return;
+        s->edges = e;
+        s->cap = cap;
+    }
+    s->edges[s->nedges++] = s->caller;
+    s->edges[s->nedges++] = callee;
+}
+
+static int scan(const ftc_expr *e, void *ctx)
+{
+    edge_scan *s = ctx;
+    int32_t n = (int32_t)s->tu->functions.count;
+    if (e->kind == FTC_E_CALL && e->ref == FTC_REF_FUNCTION && e->ref_index >= 0 &&
+        e->ref_index < n)
+        add_edge(s, e->ref_index);
+    /* A function named other than as a direct callee escapes: a method
+     * table or a callback can run it from anywhere. */
+    if (e->kind == FTC_E_REF && e->ref == FTC_REF_FUNCTION && e->ref_index >= 0 &&
+        e->ref_index < n)
+        s->address_taken[e->ref_index] = 1;
+    return 0;
+}
+
+static int32_t function_named_by(const ftc_expr *e)
+{
+    e = ftc_expr_strip(e);
+    if (e && e->kind == FTC_E_ADDR_OF && e->nkids == 1)
+        e = ftc_expr_strip(e->kids[0]);
+    return e && e->kind == FTC_E_REF && e->ref == FTC_REF_FUNCTION ? e->ref_index : -1;
+}
+
+/* Functions a Py_mod_exec slot names. */
+static void mark_exec_slots(const ftc_tu *tu, unsigned char *out)
+{
+    for (size_t i = 0; i < tu->globals.count; i++) {
+        const ftc_var *v = &tu->globals.items[i];
+        const ftc_expr *list = ftc_expr_strip(v->init);
+        if (list == NULL || list->kind != FTC_E_INIT_LIST ||
+            !ftc_capi_element_type_is(v->canonical_type, "PyModuleDef_Slot"))
+            continue;
+        for (uint32_t k = 0; k < list->nkids; k++) {
+            const ftc_expr *entry = ftc_expr_strip(list->kids[k]);
+            if (entry == NULL || entry->kind != FTC_E_INIT_LIST ||
+                !ftc_expr_has_macro(ftc_expr_field(entry, "slot"), "Py_mod_exec"))
+                continue;
+            int32_t f = function_named_by(ftc_expr_field(entry, "value"));
+            if (f >= 0 && (size_t)f < tu->functions.count)
+                out[f] = 1;
+        }
+    }
+}
+
+void ftc_init_only_functions(const ftc_tu *tu, unsigned char *out)
+{
+    size_t n = tu->functions.count;
+    edge_scan s = {tu, -1, NULL, 0, 0, calloc(n + 1, 1), NULL};
+    if (s.address_taken == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const ftc_func *fn = &tu->functions.items[i];
+        out[i] = ftc_capi_module_init_name(fn->name) != NULL;
+        s.caller = (int32_t)i;
+        for (uint32_t b = 0; b < fn->nblocks; b++)
+            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+                ftc_expr_walk(fn->blocks[b].stmts[k], scan, &s);
+    }
+    /* (A call's callee is no REF node in the IR: every REF to a function
+     * above was a reference outside a call.) */
+    unsigned char *called = calloc(n + 1, 1);
+    if (called) {
+        for (size_t e = 0; e < s.nedges; e += 2)
+            called[s.edges[e + 1]] = 1;
+    }
+    mark_exec_slots(tu, out);
+    /* Grow from the roots: a static function whose every caller runs only
+     * during init runs only during init. */
+    int changed = 1;
+    while (changed) {
+        changed = 0;
+        for (size_t g = 0; g < n; g++) {
+            if (out[g] || !tu->functions.items[g].is_static || s.address_taken[g] ||
+                !called || !called[g])
+                continue;
+            int all_init = 1;
+            for (size_t e = 0; e < s.nedges && all_init; e += 2)
+                if ((size_t)s.edges[e + 1] == g && !out[s.edges[e]])
+                    all_init = 0;
+            if (all_init) {
+                out[g] = 1;
+                changed = 1;
+            }
+        }
+    }
+    free(called);
+    free(s.edges);
+    free(s.address_taken);
+}
