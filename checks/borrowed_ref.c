@@ -20,6 +20,7 @@
 #include "capi.h"
 #include "docs.h"
 #include "ftc_check.h"
+#include "regions.h"
 
 #define RULE "borrowed-ref"
 
@@ -43,17 +44,11 @@ typedef struct stmt_pos {
     uint32_t index;
 } stmt_pos;
 
-/* A critical section in the source of one function. */
-typedef struct cs_region {
-    uint32_t begin, end;         /* byte offsets: inside is (begin, end) */
-    const char *owners[2];       /* spelled arguments, normalised */
-} cs_region;
-
 typedef struct func_ctx {
     tu_facts *facts;
     const ftc_func *fn;
     int32_t index;
-    cs_region regions[32];
+    ftc_region regions[FTC_MAX_REGIONS];
     int nregions;
     int32_t *pred_start;         /* predecessors of block b: */
     int32_t *preds;              /* preds[pred_start[b] .. pred_start[b+1]) */
@@ -67,64 +62,6 @@ static const ftc_file *file_of(const ftc_tu *tu, ftc_loc loc)
     if (loc.file < 0 || (size_t)loc.file >= tu->files.count)
         return NULL;
     return &tu->files.items[loc.file];
-}
-
-/* Source text of a range, with white space removed, redundant outer parens
- * and casts such as (PyObject *) dropped, so `self->dict` and
- * `(PyObject *)self->dict` compare equal. */
-static char *normalised_text(ftc_arena *a, const char *s, size_t n)
-{
-    char *out = ftc_arena_alloc(a, n + 1);
-    if (out == NULL)
-        return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-            out[k++] = s[i];
-    out[k] = '\0';
-    for (;;) {
-        size_t len = strlen(out);
-        if (len >= 2 && out[0] == '(' && out[len - 1] == ')') {
-            int depth = 0, wraps = 1;
-            for (size_t i = 0; i < len - 1; i++) {
-                depth += out[i] == '(' ? 1 : out[i] == ')' ? -1 : 0;
-                if (depth == 0) {
-                    wraps = 0;
-                    break;
-                }
-            }
-            if (wraps) {
-                memmove(out, out + 1, len - 2);
-                out[len - 2] = '\0';
-                continue;
-            }
-        }
-        if (strncmp(out, "(PyObject*)", 11) == 0) {
-            memmove(out, out + 11, strlen(out + 11) + 1);
-            continue;
-        }
-        if (strncmp(out, "_PyObject_CAST(", 15) == 0 && len > 16 &&
-            out[len - 1] == ')') {
-            memmove(out, out + 15, len - 16);
-            out[len - 16] = '\0';
-            continue;
-        }
-        break;
-    }
-    return out;
-}
-
-static char *expr_text(ftc_arena *a, const ftc_tu *tu, const ftc_expr *e)
-{
-    if (e == NULL)
-        return NULL;
-    ftc_range r = ftc_tu_char_range(tu, e->range);
-    const ftc_file *f = file_of(tu, r.begin);
-    if (f == NULL || f->content == NULL || r.end.offset > f->content_len ||
-        r.end.offset < r.begin.offset)
-        return NULL;
-    return normalised_text(a, f->content + r.begin.offset,
-                           r.end.offset - r.begin.offset);
 }
 
 static int is_ref_to_local(const ftc_expr *e, int32_t local)
@@ -350,52 +287,10 @@ static void find_private_params(tu_facts *facts)
 
 /* ---- critical sections ------------------------------------------------------ */
 
-static int in_function(const ftc_func *fn, ftc_range r)
+static const ftc_region *region_locking(const func_ctx *fc, uint32_t offset,
+                                        const char *owner)
 {
-    return r.begin.file == fn->range.begin.file &&
-           r.begin.offset >= fn->range.begin.offset &&
-           r.begin.offset <= fn->range.end.offset;
-}
-
-/* Pair BEGIN and END macros in source order within the function. In a GIL
- * build they expand to bare braces: the macro records are all there is. */
-static void find_regions(func_ctx *fc, ftc_arena *a)
-{
-    const ftc_tu *tu = fc->facts->tu;
-    int stack[32], depth = 0;
-    for (size_t i = 0; i < tu->macro_uses.count; i++) {
-        const ftc_macro_use *u = &tu->macro_uses.items[i];
-        if (!in_function(fc->fn, u->range))
-            continue;
-        if (ftc_capi_is_cs_begin(u->name) && fc->nregions < 32 && depth < 32) {
-            cs_region *r = &fc->regions[fc->nregions];
-            r->begin = u->range.begin.offset;
-            r->end = fc->fn->range.end.offset;
-            for (uint32_t k = 0; k < 2; k++)
-                r->owners[k] = k < u->nargs
-                                   ? normalised_text(a, u->args[k], strlen(u->args[k]))
-                                   : NULL;
-            stack[depth++] = fc->nregions++;
-        } else if (ftc_capi_is_cs_end(u->name) && depth > 0) {
-            fc->regions[stack[--depth]].end = u->range.begin.offset;
-        }
-    }
-}
-
-static const cs_region *region_locking(const func_ctx *fc, uint32_t offset,
-                                       const char *owner)
-{
-    if (owner == NULL)
-        return NULL;
-    for (int i = 0; i < fc->nregions; i++) {
-        const cs_region *r = &fc->regions[i];
-        if (offset <= r->begin || offset >= r->end)
-            continue;
-        for (int k = 0; k < 2; k++)
-            if (r->owners[k] && strcmp(r->owners[k], owner) == 0)
-                return r;
-    }
-    return NULL;
+    return owner ? ftc_region_at(fc->regions, fc->nregions, offset, owner) : NULL;
 }
 
 /* A static function every caller calls while holding a critical section on
@@ -419,7 +314,7 @@ static int scan_call_site(const ftc_expr *e, void *ctx)
     int32_t g = e->ref_index;
     uint32_t locked = 0;
     for (uint32_t i = 0; i < e->nkids && i < 32; i++) {
-        char *text = expr_text(s->arena, tu, e->kids[i]);
+        char *text = ftc_expr_text(s->arena, tu, e->kids[i]);
         if (region_locking(s->caller, e->range.begin.offset, text))
             locked |= 1u << i;
     }
@@ -954,7 +849,7 @@ static void check_site(func_ctx *fc, const borrow_site *site)
             is_fresh(fc, owner->ref_index, site->pos))
             return;
     }
-    char *owner_text = owner ? expr_text(a, tu, owner) : NULL;
+    char *owner_text = owner ? ftc_expr_text(a, tu, owner) : NULL;
     escalation esc = {NULL, NULL, 0};
     int escalated = site->local >= 0 && find_escalation(fc, site->local, site->pos, &esc);
     if (escalated) {
@@ -971,7 +866,7 @@ static void check_site(func_ctx *fc, const borrow_site *site)
     return;
 locked:
     if (site->local >= 0 && find_escalation(fc, site->local, site->pos, &esc))
-        report_site(fc, site, api, expr_text(a, tu, owner), FTC_CERTAIN, &esc);
+        report_site(fc, site, api, ftc_expr_text(a, tu, owner), FTC_CERTAIN, &esc);
 }
 
 /* Find borrowing calls in a statement, remembering each one's parent. */
@@ -1041,7 +936,7 @@ static void check_function(tu_facts *facts, int32_t index)
     fc->facts = facts;
     fc->fn = fn;
     fc->index = index;
-    find_regions(fc, facts->rep->arena);
+    fc->nregions = ftc_find_regions(facts->tu, fn, facts->rep->arena, fc->regions, FTC_MAX_REGIONS);
     compute_preds(fc, facts->rep->arena);
     memset(fc->plain, -1, sizeof(fc->plain));
     for (uint32_t b = 0; b < fn->nblocks; b++)
@@ -1064,7 +959,7 @@ static void find_locked_params(tu_facts *facts)
             memset(fc, 0, sizeof(*fc));
             fc->facts = facts;
             fc->fn = fn;
-            find_regions(fc, facts->rep->arena);
+            fc->nregions = ftc_find_regions(facts->tu, fn, facts->rep->arena, fc->regions, FTC_MAX_REGIONS);
             call_site_scan s = {facts, fc, facts->rep->arena, calls, facts->locked_params};
             for (uint32_t b = 0; b < fn->nblocks; b++)
                 for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)

@@ -408,3 +408,45 @@ int ftc_capi_is_cs_end(const char *macro)
 {
     return has_prefix(macro, "Py_END_CRITICAL_SECTION");
 }
+
+/* ---- locks ---------------------------------------------------------------- */
+
+int ftc_capi_lock_call(const char *name)
+{
+    static const char *const acquire[] = {
+        "PyMutex_Lock", "_PyMutex_Lock", "pthread_mutex_lock",
+        "PyThread_acquire_lock", "PyThread_acquire_lock_timed",
+        "EnterCriticalSection", "AcquireSRWLockExclusive", "mtx_lock",
+        "PyCriticalSection_Begin", "PyCriticalSection2_Begin", NULL};
+    static const char *const release[] = {
+        "PyMutex_Unlock", "_PyMutex_Unlock", "pthread_mutex_unlock",
+        "PyThread_release_lock", "LeaveCriticalSection",
+        "ReleaseSRWLockExclusive", "mtx_unlock", "PyCriticalSection_End",
+        "PyCriticalSection2_End", NULL};
+    if (name == NULL)
+        return 0;
+    return in_list(name, acquire) ? 1 : in_list(name, release) ? -1 : 0;
+}
+
+int ftc_capi_is_scoped_guard(const char *type)
+{
+    return type && (strstr(type, "lock_guard") || strstr(type, "unique_lock") ||
+                    strstr(type, "scoped_lock"));
+}
+
+int ftc_capi_is_lock_type(const char *type)
+{
+    static const char *const locks[] = {
+        "PyMutex", "pthread_mutex_t", "PyThread_type_lock", "pthread_once_t",
+        "pthread_rwlock_t", "pthread_cond_t", "pthread_spinlock_t",
+        "Py_tss_t", "PyCriticalSection", "mtx_t", "once_flag", "CRITICAL_SECTION",
+        "SRWLOCK", NULL};
+    if (type == NULL)
+        return 0;
+    for (const char *const *l = locks; *l; l++)
+        if (ftc_capi_type_is(type, *l) || ftc_capi_element_type_is(type, *l))
+            return 1;
+    return strstr(type, "std::mutex") || strstr(type, "std::recursive_mutex") ||
+           strstr(type, "std::shared_mutex") || strstr(type, "std::once_flag") ||
+           strstr(type, "std::condition_variable");
+}

@@ -80,3 +80,12 @@ int ftc_capi_makes_plain_value(const char *name);
  * and end. */
 int ftc_capi_is_cs_begin(const char *macro);
 int ftc_capi_is_cs_end(const char *macro);
+
+/* Lock calls: 1 acquires (PyMutex_Lock, pthread_mutex_lock, ...), -1
+ * releases, 0 neither. The headers rename PyMutex_Lock to _PyMutex_Lock:
+ * both spellings count. */
+int ftc_capi_lock_call(const char *name);
+/* C++ scoped lock types (std::lock_guard, unique_lock, scoped_lock). */
+int ftc_capi_is_scoped_guard(const char *type);
+/* Lock objects themselves, which are meant to be shared. */
+int ftc_capi_is_lock_type(const char *type);

@@ -22,6 +22,15 @@ golden)
         "$SRCDIR/inputs/module.c"
     "$PYTHON3" "$SRCDIR/../tools/compare_json.py" "$WORK/module.sarif" "$SRCDIR/golden/module.sarif"
     "$PYTHON3" "$SRCDIR/../tools/compare_json.py" "$WORK/module.json" "$SRCDIR/golden/module.json"
+    # Each rule's help is its documentation page, word for word.
+    json "$WORK/module.sarif" "$SRCDIR/../../docs/checks" <<'PY'
+import json, os, sys
+rules = json.load(open(sys.argv[1]))["runs"][0]["tool"]["driver"]["rules"]
+assert rules, "no rules"
+for r in rules:
+    page = open(os.path.join(sys.argv[2], r["id"] + ".md")).read()
+    assert r["help"]["markdown"] == page, r["id"]
+PY
     ;;
 validate)
     # Every SARIF file the plugin writes passes the SARIF Multitool with

@@ -1,0 +1,169 @@
+/* regions.c - see regions.h. */
+#include "regions.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "capi.h"
+
+char *ftc_normalised_text(ftc_arena *a, const char *s, size_t n)
+{
+    char *out = ftc_arena_alloc(a, n + 1);
+    if (out == NULL)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+            out[k++] = s[i];
+    out[k] = '\0';
+    for (;;) {
+        size_t len = strlen(out);
+        if (len >= 2 && out[0] == '(' && out[len - 1] == ')') {
+            int depth = 0, wraps = 1;
+            for (size_t i = 0; i < len - 1; i++) {
+                depth += out[i] == '(' ? 1 : out[i] == ')' ? -1 : 0;
+                if (depth == 0) {
+                    wraps = 0;
+                    break;
+                }
+            }
+            if (wraps) {
+                memmove(out, out + 1, len - 2);
+                out[len - 2] = '\0';
+                continue;
+            }
+        }
+        if (strncmp(out, "(PyObject*)", 11) == 0) {
+            memmove(out, out + 11, strlen(out + 11) + 1);
+            continue;
+        }
+        if (strncmp(out, "_PyObject_CAST(", 15) == 0 && len > 16 && out[len - 1] == ')') {
+            memmove(out, out + 15, len - 16);
+            out[len - 16] = '\0';
+            continue;
+        }
+        break;
+    }
+    return out;
+}
+
+char *ftc_expr_text(ftc_arena *a, const ftc_tu *tu, const ftc_expr *e)
+{
+    if (e == NULL)
+        return NULL;
+    ftc_range r = ftc_tu_char_range(tu, e->range);
+    if (r.begin.file < 0 || (size_t)r.begin.file >= tu->files.count)
+        return NULL;
+    const ftc_file *f = &tu->files.items[r.begin.file];
+    if (f->content == NULL || r.end.offset > f->content_len ||
+        r.end.offset < r.begin.offset)
+        return NULL;
+    return ftc_normalised_text(a, f->content + r.begin.offset,
+                               r.end.offset - r.begin.offset);
+}
+
+static int in_function(const ftc_func *fn, ftc_range r)
+{
+    return r.begin.file == fn->range.begin.file &&
+           r.begin.offset >= fn->range.begin.offset &&
+           r.begin.offset <= fn->range.end.offset;
+}
+
+/* ---- mutexes held by calls: PyMutex_Lock(&m) ... PyMutex_Unlock(&m) ----- */
+
+typedef struct lock_scan {
+    uint32_t locks[FTC_MAX_REGIONS], unlocks[FTC_MAX_REGIONS];
+    int nlocks, nunlocks;
+    uint32_t guards[FTC_MAX_REGIONS];   /* C++ scoped guards: held to the end */
+    int nguards;
+} lock_scan;
+
+static int scan_locks(const ftc_expr *e, void *ctx)
+{
+    lock_scan *s = ctx;
+    if (e->kind == FTC_E_CALL && e->name) {
+        int kind = ftc_capi_lock_call(e->name);
+        if (kind > 0 && s->nlocks < FTC_MAX_REGIONS)
+            s->locks[s->nlocks++] = e->range.begin.offset;
+        else if (kind < 0 && s->nunlocks < FTC_MAX_REGIONS)
+            s->unlocks[s->nunlocks++] = e->range.begin.offset;
+    }
+    if (e->kind == FTC_E_DECL && e->type && ftc_capi_is_scoped_guard(e->type) &&
+        s->nguards < FTC_MAX_REGIONS)
+        s->guards[s->nguards++] = e->range.begin.offset;
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int ftc_find_regions(const ftc_tu *tu, const ftc_func *fn, ftc_arena *a,
+                     ftc_region *out, int max)
+{
+    int n = 0;
+    int stack[FTC_MAX_REGIONS], depth = 0;
+    for (size_t i = 0; i < tu->macro_uses.count; i++) {
+        const ftc_macro_use *u = &tu->macro_uses.items[i];
+        if (!in_function(fn, u->range))
+            continue;
+        if (ftc_capi_is_cs_begin(u->name) && n < max && depth < FTC_MAX_REGIONS) {
+            ftc_region *r = &out[n];
+            r->kind = FTC_REGION_CRITICAL_SECTION;
+            r->begin = u->range.begin.offset;
+            r->end = fn->range.end.offset;
+            for (uint32_t k = 0; k < 2; k++)
+                r->owners[k] = k < u->nargs
+                                   ? ftc_normalised_text(a, u->args[k], strlen(u->args[k]))
+                                   : NULL;
+            stack[depth++] = n++;
+        } else if (ftc_capi_is_cs_end(u->name) && depth > 0) {
+            out[stack[--depth]].end = u->range.begin.offset;
+        }
+    }
+    /* Lock and unlock calls, paired in source order: the usual
+     * lock; ...; unlock; shape (and its early-return copies). */
+    lock_scan s;
+    memset(&s, 0, sizeof(s));
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+            ftc_expr_walk(fn->blocks[b].stmts[k], scan_locks, &s);
+    qsort(s.locks, (size_t)s.nlocks, sizeof(uint32_t), cmp_u32);
+    qsort(s.unlocks, (size_t)s.nunlocks, sizeof(uint32_t), cmp_u32);
+    for (int i = 0; i < s.nlocks && n < max; i++) {
+        uint32_t end = fn->range.end.offset;
+        for (int j = 0; j < s.nunlocks; j++)
+            if (s.unlocks[j] > s.locks[i]) {
+                /* the last unlock before the next lock closes this one */
+                uint32_t next = i + 1 < s.nlocks ? s.locks[i + 1] : fn->range.end.offset;
+                end = s.unlocks[j];
+                for (int k = j + 1; k < s.nunlocks && s.unlocks[k] < next; k++)
+                    end = s.unlocks[k];
+                break;
+            }
+        out[n++] = (ftc_region){FTC_REGION_LOCK, s.locks[i], end, {NULL, NULL}};
+    }
+    for (int i = 0; i < s.nguards && n < max; i++)
+        out[n++] = (ftc_region){FTC_REGION_LOCK, s.guards[i], fn->range.end.offset,
+                                {NULL, NULL}};
+    return n;
+}
+
+const ftc_region *ftc_region_at(const ftc_region *regions, int n,
+                                uint32_t offset, const char *owner)
+{
+    for (int i = 0; i < n; i++) {
+        const ftc_region *r = &regions[i];
+        if (offset <= r->begin || offset >= r->end)
+            continue;
+        if (owner == NULL)
+            return r;
+        for (int k = 0; k < 2; k++)
+            if (r->kind == FTC_REGION_CRITICAL_SECTION && r->owners[k] &&
+                strcmp(r->owners[k], owner) == 0)
+                return r;
+    }
+    return NULL;
+}
