@@ -818,6 +818,21 @@ static ftc_confidence owner_confidence(const ftc_expr *owner)
     return FTC_LIKELY;
 }
 
+/* Is the owner out of other threads' reach here: the call's own args or
+ * kwargs, a container made inline or by this function and not published,
+ * or one every caller holds a critical section on? */
+static int owner_is_private(func_ctx *fc, const borrow_site *site, const ftc_expr *owner)
+{
+    uint32_t params = fc->facts->private_params[fc->index] | fc->facts->locked_params[fc->index];
+    if (owner->kind == FTC_E_REF && owner->ref == FTC_REF_PARAM && owner->ref_index >= 0 &&
+        owner->ref_index < 32 && (params & (1u << owner->ref_index)))
+        return 1;
+    if (owner->kind == FTC_E_CALL && ftc_capi_creates_container(owner->name))
+        return 1;   /* PyDict_GetItem(PyThreadState_GetDict(), k) */
+    return owner->kind == FTC_E_REF && owner->ref == FTC_REF_LOCAL &&
+           is_fresh(fc, owner->ref_index, site->pos);
+}
+
 static void check_site(func_ctx *fc, const borrow_site *site)
 {
     const ftc_tu *tu = fc->facts->tu;
@@ -832,41 +847,23 @@ static void check_site(func_ctx *fc, const borrow_site *site)
         owner = ftc_expr_strip(site->call->kids[api->container_arg]);
         if (owner == NULL)
             return;
-        /* The call's own args tuple and kwargs dict. */
-        if (owner->kind == FTC_E_REF && owner->ref == FTC_REF_PARAM && owner->ref_index >= 0 &&
-            owner->ref_index < 32 &&
-            (fc->facts->private_params[fc->index] & (1u << owner->ref_index)))
-            return;
-        if (owner->kind == FTC_E_REF && owner->ref == FTC_REF_PARAM && owner->ref_index >= 0 &&
-            owner->ref_index < 32 &&
-            (fc->facts->locked_params[fc->index] & (1u << owner->ref_index)))
-            goto locked;
-        /* Made right here (PyDict_GetItem(PyThreadState_GetDict(), k)). */
-        if (owner->kind == FTC_E_CALL && ftc_capi_creates_container(owner->name))
-            return;
-        /* A container this function made and has not shown anyone. */
-        if (owner->kind == FTC_E_REF && owner->ref == FTC_REF_LOCAL &&
-            is_fresh(fc, owner->ref_index, site->pos))
-            return;
     }
     char *owner_text = owner ? ftc_expr_text(a, tu, owner) : NULL;
+    /* A use after a call that can free the object is a use-after-free
+     * with or without other threads: checked before any exemption. */
     escalation esc = {NULL, NULL, 0};
-    int escalated = site->local >= 0 && find_escalation(fc, site->local, site->pos, &esc);
-    if (escalated) {
+    if (site->local >= 0 && find_escalation(fc, site->local, site->pos, &esc)) {
         report_site(fc, site, api, owner_text, FTC_CERTAIN, &esc);
         return;
     }
-    /* While the module initialises no other thread can reach its objects
-     * yet; only a use-after-free (above) matters there. */
+    if (owner && owner_is_private(fc, site, owner))
+        return;
+    /* While the module initialises no other thread can reach its objects. */
     if (fc->facts->init_only[fc->index])
         return;
     if (owner && region_locking(fc, site->call->range.begin.offset, owner_text))
         return;
     report_site(fc, site, api, owner_text, owner_confidence(owner), NULL);
-    return;
-locked:
-    if (site->local >= 0 && find_escalation(fc, site->local, site->pos, &esc))
-        report_site(fc, site, api, ftc_expr_text(a, tu, owner), FTC_CERTAIN, &esc);
 }
 
 /* Find borrowing calls in a statement, remembering each one's parent. */

@@ -117,3 +117,60 @@ void ftc_init_only_functions(const ftc_tu *tu, unsigned char *out)
     free(s.edges);
     free(s.address_taken);
 }
+
+/* Every function a table entry names: walk the initializer. */
+static int mark_named_functions(const ftc_expr *e, void *ctx)
+{
+    unsigned char *out = ((void **)ctx)[0];
+    const ftc_tu *tu = ((void **)ctx)[1];
+    if (e->kind == FTC_E_REF && e->ref == FTC_REF_FUNCTION && e->ref_index >= 0 &&
+        (size_t)e->ref_index < tu->functions.count &&
+        !ftc_capi_module_init_name(tu->functions.items[e->ref_index].name))
+        out[e->ref_index] = 1;
+    return 0;
+}
+
+static int is_python_table(const ftc_var *v)
+{
+    static const char *const tables[] = {
+        "PyMethodDef", "PyGetSetDef", "PyType_Slot", "PyTypeObject",
+        "_typeobject", "PyNumberMethods", "PySequenceMethods",
+        "PyMappingMethods", "PyAsyncMethods", "PyBufferProcs", NULL};
+    for (const char *const *t = tables; *t; t++)
+        if (ftc_capi_element_type_is(v->canonical_type, *t))
+            return 1;
+    return 0;
+}
+
+void ftc_python_reachable_functions(const ftc_tu *tu, unsigned char *out)
+{
+    size_t n = tu->functions.count;
+    void *ctx[2] = {out, (void *)tu};
+    for (size_t i = 0; i < tu->globals.count; i++) {
+        const ftc_var *v = &tu->globals.items[i];
+        if (v->init && is_python_table(v))
+            ftc_expr_walk(v->init, mark_named_functions, ctx);
+    }
+    /* Then everything they call, to a fixed point. */
+    edge_scan s = {tu, -1, NULL, 0, 0, calloc(n + 1, 1), NULL};
+    if (s.address_taken == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const ftc_func *fn = &tu->functions.items[i];
+        s.caller = (int32_t)i;
+        for (uint32_t b = 0; b < fn->nblocks; b++)
+            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+                ftc_expr_walk(fn->blocks[b].stmts[k], scan, &s);
+    }
+    int changed = 1;
+    while (changed) {
+        changed = 0;
+        for (size_t e = 0; e < s.nedges; e += 2)
+            if (out[s.edges[e]] && !out[s.edges[e + 1]]) {
+                out[s.edges[e + 1]] = 1;
+                changed = 1;
+            }
+    }
+    free(s.edges);
+    free(s.address_taken);
+}

@@ -11,4 +11,9 @@
  * per function of the TU. */
 void ftc_init_only_functions(const ftc_tu *tu, unsigned char *out);
 
+/* Mark the functions Python can call, directly or through other functions
+ * of the TU: those named in method tables, getset tables, type slots and
+ * static type objects (not module initialisation). */
+void ftc_python_reachable_functions(const ftc_tu *tu, unsigned char *out);
+
 #endif

@@ -450,3 +450,19 @@ int ftc_capi_is_lock_type(const char *type)
            strstr(type, "std::shared_mutex") || strstr(type, "std::once_flag") ||
            strstr(type, "std::condition_variable");
 }
+
+int ftc_capi_writes_through_args(const char *name)
+{
+    static const struct { const char *name; int first; } writers[] = {
+        {"PyArg_ParseTuple", 2}, {"PyArg_Parse", 2}, {"PyArg_ParseTupleAndKeywords", 4},
+        {"PyArg_UnpackTuple", 4}, {"_PyArg_ParseTupleAndKeywordsFast", 3},
+        {"PyType_Ready", 0}, {"memset", 0}, {"memcpy", 0}, {"memmove", 0},
+        {"strcpy", 0}, {"strncpy", 0}, {"strcat", 0}, {"strncat", 0},
+        {"sprintf", 0}, {"snprintf", 0}, {"PyOS_snprintf", 0}, {"sscanf", 2}};
+    if (name == NULL)
+        return -1;
+    for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+        if (strcmp(writers[i].name, name) == 0)
+            return writers[i].first;
+    return -1;
+}

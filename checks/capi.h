@@ -89,3 +89,8 @@ int ftc_capi_lock_call(const char *name);
 int ftc_capi_is_scoped_guard(const char *type);
 /* Lock objects themselves, which are meant to be shared. */
 int ftc_capi_is_lock_type(const char *type);
+
+/* For a call that writes through pointer arguments (PyArg_ParseTuple's
+ * outputs, memset's target, PyType_Ready's type): the index of the first
+ * such argument; -1 when it writes through none. */
+int ftc_capi_writes_through_args(const char *name);

@@ -5,5 +5,6 @@
 
 extern const char ftc_doc_borrowed_ref[];
 extern const char ftc_doc_missing_mod_gil[];
+extern const char ftc_doc_static_global[];
 
 #endif

@@ -74,7 +74,9 @@ static int in_function(const ftc_func *fn, ftc_range r)
 typedef struct lock_scan {
     uint32_t locks[FTC_MAX_REGIONS], unlocks[FTC_MAX_REGIONS];
     int nlocks, nunlocks;
-    uint32_t guards[FTC_MAX_REGIONS];   /* C++ scoped guards: held to the end */
+    uint32_t guards[FTC_MAX_REGIONS];   /* C++ scoped guards: held until */
+    uint32_t guard_ends[FTC_MAX_REGIONS]; /* their destructor runs */
+    int32_t guard_locals[FTC_MAX_REGIONS];
     int nguards;
 } lock_scan;
 
@@ -89,8 +91,16 @@ static int scan_locks(const ftc_expr *e, void *ctx)
             s->unlocks[s->nunlocks++] = e->range.begin.offset;
     }
     if (e->kind == FTC_E_DECL && e->type && ftc_capi_is_scoped_guard(e->type) &&
-        s->nguards < FTC_MAX_REGIONS)
-        s->guards[s->nguards++] = e->range.begin.offset;
+        s->nguards < FTC_MAX_REGIONS) {
+        s->guards[s->nguards] = e->range.begin.offset;
+        s->guard_ends[s->nguards] = UINT32_MAX;
+        s->guard_locals[s->nguards++] = e->ref_index;
+    }
+    /* "~lock_guard" on that local: the end of its scope. */
+    if (e->kind == FTC_E_CALL && e->name && e->name[0] == '~' && e->ref == FTC_REF_LOCAL)
+        for (int i = 0; i < s->nguards; i++)
+            if (s->guard_locals[i] == e->ref_index && s->guard_ends[i] == UINT32_MAX)
+                s->guard_ends[i] = e->range.begin.offset;
     return 0;
 }
 
@@ -146,7 +156,9 @@ int ftc_find_regions(const ftc_tu *tu, const ftc_func *fn, ftc_arena *a,
         out[n++] = (ftc_region){FTC_REGION_LOCK, s.locks[i], end, {NULL, NULL}};
     }
     for (int i = 0; i < s.nguards && n < max; i++)
-        out[n++] = (ftc_region){FTC_REGION_LOCK, s.guards[i], fn->range.end.offset,
+        out[n++] = (ftc_region){FTC_REGION_LOCK, s.guards[i],
+                                s.guard_ends[i] != UINT32_MAX ? s.guard_ends[i]
+                                                              : fn->range.end.offset,
                                 {NULL, NULL}};
     return n;
 }

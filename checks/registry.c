@@ -6,9 +6,11 @@
 
 extern const ftc_check ftc_check_borrowed_ref;
 extern const ftc_check ftc_check_missing_mod_gil;
+extern const ftc_check ftc_check_static_global;
 
 const ftc_check *const ftc_checks[] = {
     &ftc_check_borrowed_ref,
+    &ftc_check_static_global,
     &ftc_check_missing_mod_gil,
 };
 const size_t ftc_check_count = sizeof(ftc_checks) / sizeof(ftc_checks[0]);

@@ -229,6 +229,9 @@ private:
       collectLocalStatics(FD->getBody(), Idx);
 
     CFG::BuildOptions Opts;
+    // In C++, scope ends show up as destructor calls: a lock guard's
+    // region ends where its destructor runs.
+    Opts.AddImplicitDtors = Ctx.getLangOpts().CPlusPlus;
     std::unique_ptr<CFG> G =
         CFG::buildCFG(FD, FD->getBody(), &Ctx, Opts);
     ftc_func &F = TU->functions.items[Idx];
@@ -260,16 +263,29 @@ private:
   void lowerBlock(const CFGBlock &B, ftc_block &Out,
                   const llvm::SmallPtrSetImpl<const Stmt *> &Nested) {
     llvm::SmallVector<const Stmt *, 16> Elems;
-    for (const CFGElement &E : B)
-      if (auto CS = E.getAs<CFGStmt>())
+    llvm::SmallVector<const VarDecl *, 4> Dtors;  // in order, with the stmts
+    llvm::SmallVector<unsigned, 4> DtorAt;
+    for (const CFGElement &E : B) {
+      if (auto CS = E.getAs<CFGStmt>()) {
         if (!Nested.count(CS->getStmt()))
           Elems.push_back(CS->getStmt());
+      } else if (auto D = E.getAs<CFGAutomaticObjDtor>()) {
+        Dtors.push_back(D->getVarDecl());
+        DtorAt.push_back(Elems.size());
+      }
+    }
     Out.stmts = static_cast<ftc_expr **>(
-        ftc_arena_alloc(A, sizeof(ftc_expr *) * (Elems.size() + 1)));
+        ftc_arena_alloc(A, sizeof(ftc_expr *) * (Elems.size() + Dtors.size() + 1)));
     if (!Out.stmts)
       return;
-    for (const Stmt *S : Elems)
-      Out.stmts[Out.nstmts++] = lowerStmt(S, 0);
+    size_t NextDtor = 0;
+    for (size_t I = 0; I <= Elems.size(); ++I) {
+      for (; NextDtor < Dtors.size() && DtorAt[NextDtor] == I; ++NextDtor)
+        if (ftc_expr *X = destructorCall(Dtors[NextDtor], B))
+          Out.stmts[Out.nstmts++] = X;
+      if (I < Elems.size())
+        Out.stmts[Out.nstmts++] = lowerStmt(Elems[I], 0);
+    }
     const Stmt *Cond = B.getTerminatorCondition(false);
     Out.last_is_condition = Cond && !Elems.empty() && Elems.back() == Cond;
     Out.succs = static_cast<int32_t *>(
@@ -280,6 +296,28 @@ private:
       const CFGBlock *T = S.getReachableBlock();
       Out.succs[Out.nsuccs++] = T ? static_cast<int32_t>(T->getBlockID()) : -1;
     }
+  }
+
+  // A local's destructor at the end of its scope, as a call named
+  // "~Type" on that local, located at the scope's closing brace.
+  ftc_expr *destructorCall(const VarDecl *V, const CFGBlock &B) {
+    ftc_expr *E = node(FTC_E_CALL, nullptr);
+    if (!E)
+      return nullptr;
+    std::string Name = "~";
+    if (const auto *RD = V->getType()->getAsCXXRecordDecl())
+      Name += RD->getNameAsString();
+    E->name = str(Name);
+    E->ref = FTC_REF_LOCAL;
+    E->ref_index = localId(V);
+    const Stmt *Scope = B.getTerminatorStmt();
+    SourceLocation At = Scope ? Scope->getEndLoc() : SourceLocation();
+    for (const CFGElement &X : B)
+      if (auto D = X.getAs<CFGAutomaticObjDtor>())
+        if (D->getVarDecl() == V && D->getTriggerStmt())
+          At = D->getTriggerStmt()->getEndLoc();
+    E->range = Locs.range(At, At);
+    return E;
   }
 
   void markNested(const Stmt *S, const llvm::SmallPtrSetImpl<const Stmt *> &In,

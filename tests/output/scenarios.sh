@@ -107,7 +107,7 @@ bad-args)
     if plugin -fsyntax-only -fplugin-arg-ftcheck-checks=nonesuch "$SRCDIR/inputs/module.c" 2> e2.txt; then
         fail "unknown check accepted"
     fi
-    grep -q "unknown check 'nonesuch'; valid checks: all, borrowed-ref, missing-mod-gil" e2.txt || fail "$(cat e2.txt)"
+    grep -q "unknown check 'nonesuch'; valid checks: all, borrowed-ref, static-global, missing-mod-gil" e2.txt || fail "$(cat e2.txt)"
     if FTCHECK_DIAGNOSTICS=loud plugin -fsyntax-only "$SRCDIR/inputs/module.c" 2> e3.txt; then
         fail "bad FTCHECK_DIAGNOSTICS accepted"
     fi

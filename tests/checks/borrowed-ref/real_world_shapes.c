@@ -130,3 +130,13 @@ PyMODINIT_FUNC PyInit_shapes(void) {
     (void)compat_get;
     return PyModuleDef_Init(&def);
 }
+
+/* Private to this thread, yet freed by the call in between: still a
+ * use-after-free (apsw's async runner). */
+long thread_dict_freed(PyObject *key, PyObject *arg) {
+    PyObject *runner = PyDict_GetItem(PyThreadState_GetDict(), key); // expected-note {{borrowed from dict 'PyThreadState_GetDict()' here}}
+    PyObject *r = PyObject_CallOneArg(runner, arg); // expected-note {{PyObject_CallOneArg can run arbitrary code or drop references}}
+    long n = consume(runner); // expected-warning {{borrowed reference 'runner' from PyDict_GetItem is used after a call that can free it}} expected-note {{take a strong reference}}
+    Py_XDECREF(r);
+    return n;
+}
