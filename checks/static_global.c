@@ -190,40 +190,50 @@ static int tested_before(const ftc_func *fn, int32_t g, uint32_t offset)
     return s.tested;
 }
 
-typedef struct read_search {
-    int32_t global;
-    const ftc_expr *found;
-} read_search;
+/* For each global, the first reads in two different functions run after
+ * initialisation: one pass over the TU, so a finding can show a read in
+ * another function than the writer's. */
+typedef struct reader {
+    int32_t fn;
+    const ftc_expr *node;
+} reader;
 
-static int find_read(const ftc_expr *e, void *ctx)
+typedef struct read_scan {
+    const ftc_tu *tu;
+    int32_t fn;
+    reader (*readers)[2];
+} read_scan;
+
+static int note_read(const ftc_expr *e, void *ctx)
 {
-    read_search *s = ctx;
-    if (is_ref_to_global(e, s->global)) {
-        s->found = e;
-        return 1;
+    read_scan *s = ctx;
+    if (e->kind != FTC_E_REF || e->ref != FTC_REF_GLOBAL || e->ref_index < 0 ||
+        (size_t)e->ref_index >= s->tu->globals.count)
+        return 0;
+    reader *r = s->readers[e->ref_index];
+    for (int k = 0; k < 2; k++) {
+        if (r[k].node && r[k].fn == s->fn)
+            return 0;
+        if (r[k].node == NULL) {
+            r[k] = (reader){s->fn, e};
+            return 0;
+        }
     }
     return 0;
 }
 
-/* A read of the variable in another function, for the reader to see. */
-static const ftc_expr *read_elsewhere(const sg_ctx *sg, int32_t g, size_t writer,
-                                      const char **in)
+static void find_readers(const sg_ctx *sg, reader (*readers)[2])
 {
-    const ftc_tu *tu = sg->tu;
-    for (size_t i = 0; i < tu->functions.count; i++) {
-        const ftc_func *fn = &tu->functions.items[i];
-        if (i == writer || sg->init_only[i] || !ftc_tu_is_project_file(tu, fn->name_loc.file))
+    read_scan s = {sg->tu, -1, readers};
+    for (size_t i = 0; i < sg->tu->functions.count; i++) {
+        const ftc_func *fn = &sg->tu->functions.items[i];
+        if (sg->init_only[i] || !ftc_tu_is_project_file(sg->tu, fn->name_loc.file))
             continue;
-        read_search s = {g, NULL};
-        for (uint32_t b = 0; b < fn->nblocks && !s.found; b++)
-            for (uint32_t k = 0; k < fn->blocks[b].nstmts && !s.found; k++)
-                ftc_expr_walk(fn->blocks[b].stmts[k], find_read, &s);
-        if (s.found) {
-            *in = fn->name;
-            return s.found;
-        }
+        s.fn = (int32_t)i;
+        for (uint32_t b = 0; b < fn->nblocks; b++)
+            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+                ftc_expr_walk(fn->blocks[b].stmts[k], note_read, &s);
     }
-    return NULL;
 }
 
 static int is_pyobject_pointer(const ftc_var *v)
@@ -232,7 +242,8 @@ static int is_pyobject_pointer(const ftc_var *v)
            (strstr(v->canonical_type, "PyObject") || strstr(v->canonical_type, "_object"));
 }
 
-static void report_write(sg_ctx *sg, size_t fi, int32_t g, const write_site *w)
+static void report_write(sg_ctx *sg, size_t fi, int32_t g, const write_site *w,
+                         const reader *readers)
 {
     const ftc_tu *tu = sg->tu;
     const ftc_func *fn = &tu->functions.items[fi];
@@ -304,10 +315,12 @@ static void report_write(sg_ctx *sg, size_t fi, int32_t g, const write_site *w)
     f->function = fn->name;
     ftc_finding_relate(rep, f, (ftc_range){v->name_loc, v->name_loc},
                        "'%s' is declared here", name);
-    const char *reader = NULL;
-    const ftc_expr *read = read_elsewhere(sg, g, fi, &reader);
-    if (read)
-        ftc_finding_relate(rep, f, read->range, "read here, in '%s'", reader);
+    for (int k = 0; k < 2; k++)
+        if (readers[k].node && (size_t)readers[k].fn != fi) {
+            ftc_finding_relate(rep, f, readers[k].node->range, "read here, in '%s'",
+                               tu->functions.items[readers[k].fn].name);
+            break;
+        }
 }
 
 /* C++: a function-local static initialised by calling into Python. The
@@ -390,8 +403,10 @@ static void run(const ftc_tu *tu, ftc_report *rep)
     sg_ctx sg = {tu, rep, calloc(ng + 1, 1), calloc(nf + 1, 1), calloc(nf + 1, 1),
                  calloc(nf + 1, 1)};
     write_site *first = calloc(ng + 1, sizeof(write_site));
+    reader (*readers)[2] = calloc(ng + 1, sizeof(*readers));
     ftc_region *regions = malloc(sizeof(ftc_region) * FTC_MAX_REGIONS);
-    if (!sg.skip_var || !sg.init_only || !sg.reachable || !sg.once || !first || !regions) {
+    if (!sg.skip_var || !sg.init_only || !sg.reachable || !sg.once || !first || !regions ||
+        !readers) {
         ftc_report_notify(rep, FTC_LEVEL_ERROR, "out-of-memory", "static-global: out of memory");
         goto done;
     }
@@ -402,6 +417,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
     }
     ftc_init_only_functions(tu, sg.init_only);
     ftc_python_reachable_functions(tu, sg.reachable);
+    find_readers(&sg, readers);
     for (size_t i = 0; i < nf; i++) {
         const ftc_func *fn = &tu->functions.items[i];
         for (uint32_t b = 0; b < fn->nblocks; b++)
@@ -422,7 +438,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
                 ftc_expr_walk(fn->blocks[b].stmts[k], find_writes, &w);
         for (size_t g = 0; g < ng; g++)
             if (first[g].node)
-                report_write(&sg, i, (int32_t)g, &first[g]);
+                report_write(&sg, i, (int32_t)g, &first[g], readers[g]);
     }
 done:
     free(sg.skip_var);
@@ -430,6 +446,7 @@ done:
     free(sg.reachable);
     free(sg.once);
     free(first);
+    free(readers);
     free(regions);
 }
 

@@ -19,6 +19,7 @@ static const char ARGS_HELP[] =
     "  source-root=DIR      make SARIF paths relative to DIR (%SRCROOT%)\n"
     "  diagnostics=MODE     warning (default), remark (keeps -Werror green), off\n"
     "  no-suppress          report findings that comments suppress\n"
+    "  profile              print the time lowering and each check took\n"
     "  help                 print this text\n"
     "\n"
     "Environment (arguments override it):\n"
@@ -29,7 +30,7 @@ static const char ARGS_HELP[] =
 
 static const char *const ARG_NAMES =
     "checks, sarif, json, output-dir, project, source-root, diagnostics, "
-    "no-suppress, help";
+    "no-suppress, profile, help";
 
 static char help_text[4096];
 
@@ -176,6 +177,10 @@ int ftc_config_arg(ftc_config *cfg, const char *arg)
     }
     if (strcmp(name, "dump-ir") == 0 && !v) {      /* for developing checks */
         cfg->dump_ir = 1;
+        return 0;
+    }
+    if (strcmp(name, "profile") == 0 && !v) {
+        cfg->profile = 1;
         return 0;
     }
     if (strcmp(name, "sarif") == 0)

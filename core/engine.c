@@ -2,6 +2,7 @@
 #include "ftc_engine.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "ftc_suppress.h"
@@ -70,6 +71,13 @@ static void finish_ranges(const ftc_tu *tu, ftc_report *r)
     }
 }
 
+double ftc_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 void ftc_analyse(ftc_result *res)
 {
     const ftc_config *cfg = res->cfg;
@@ -78,9 +86,18 @@ void ftc_analyse(ftc_result *res)
         abort();    /* proves the front end survives a failing analysis */
     if (cfg->dump_ir)
         ftc_dump_tu(res->tu, stderr);
-    for (size_t i = 0; i < ftc_check_count && i < FTC_MAX_CHECKS; i++)
-        if (cfg->enabled[i])
-            ftc_checks[i]->run(res->tu, &res->report);
+    if (cfg->profile)
+        fprintf(stderr, "ftcheck profile: %s: lowering %.2f ms\n", res->tu->main_file,
+                res->lower_seconds * 1e3);
+    for (size_t i = 0; i < ftc_check_count && i < FTC_MAX_CHECKS; i++) {
+        if (!cfg->enabled[i])
+            continue;
+        double start = ftc_now();
+        ftc_checks[i]->run(res->tu, &res->report);
+        if (cfg->profile)
+            fprintf(stderr, "ftcheck profile: %s: %s %.2f ms\n", res->tu->main_file,
+                    ftc_checks[i]->id, (ftc_now() - start) * 1e3);
+    }
     ftc_report *r = &res->report;
     finish_ranges(res->tu, r);
     if (r->findings.count > 1) {

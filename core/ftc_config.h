@@ -32,6 +32,7 @@ typedef struct ftc_config {
     int help;                  /* help was asked: print ftc_config_help() */
     int debug_crash;           /* test hook: fail inside the analysis */
     int dump_ir;               /* print the IR to stderr before the checks */
+    int profile;               /* print where the plugin's time went */
     char error[1024];          /* set when parsing fails */
 } ftc_config;
 

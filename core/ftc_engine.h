@@ -29,12 +29,17 @@ typedef struct ftc_result {
     ftc_status status;
     const char *skip_reason;   /* for FTC_STATUS_SKIPPED */
     double seconds;            /* time the analysis took */
+    double lower_seconds;      /* of which the front end's lowering */
 } ftc_result;
 
 void ftc_result_init(ftc_result *res, const ftc_config *cfg, ftc_tu *tu);
 void ftc_result_release(ftc_result *res);
 
-/* Run every enabled check, then apply in-source suppressions. */
+/* Seconds on a monotonic clock, for profiles. */
+double ftc_now(void);
+
+/* Run every enabled check, then apply in-source suppressions. With the
+ * profile setting, print the time each took to stderr. */
 void ftc_analyse(ftc_result *res);
 void ftc_skip(ftc_result *res, const char *reason);
 

@@ -68,7 +68,9 @@ public:
       bool Ok = CRC.RunSafely([&] {
         Watcher->recordDefinitions();
         Locs->attachContents();
+        double LowerStart = ftc_now();
         lowerTranslationUnit(Ctx, *Locs, *Watcher, TU.get(), Cfg);
+        Res.lower_seconds = ftc_now() - LowerStart;
         ftc_analyse(&Res);
       });
       if (!Ok)
