@@ -51,12 +51,22 @@ static int32_t function_named_by(const ftc_expr *e)
     return e && e->kind == FTC_E_REF && e->ref == FTC_REF_FUNCTION ? e->ref_index : -1;
 }
 
-/* Functions a Py_mod_exec slot names. */
+/* Functions a Py_mod_exec slot, or a PyModuleDef's m_clear or m_free,
+ * names. */
 static void mark_exec_slots(const ftc_tu *tu, unsigned char *out)
 {
     for (size_t i = 0; i < tu->globals.count; i++) {
         const ftc_var *v = &tu->globals.items[i];
         const ftc_expr *list = ftc_expr_strip(v->init);
+        if (ftc_capi_type_is(v->canonical_type, "PyModuleDef") && list) {
+            static const char *const teardown[] = {"m_clear", "m_free"};
+            for (size_t t = 0; t < 2; t++) {
+                int32_t f = function_named_by(ftc_expr_field(list, teardown[t]));
+                if (f >= 0 && (size_t)f < tu->functions.count)
+                    out[f] = 1;
+            }
+            continue;
+        }
         if (list == NULL || list->kind != FTC_E_INIT_LIST ||
             !ftc_capi_element_type_is(v->canonical_type, "PyModuleDef_Slot"))
             continue;
@@ -72,20 +82,43 @@ static void mark_exec_slots(const ftc_tu *tu, unsigned char *out)
     }
 }
 
+/* Every direct call of the TU as a (caller, callee) edge, and which
+ * functions are named other than as a callee. */
+static int collect_edges(const ftc_tu *tu, edge_scan *s)
+{
+    size_t n = tu->functions.count;
+    *s = (edge_scan){tu, -1, NULL, 0, 0, calloc(n + 1, 1), NULL};
+    if (s->address_taken == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const ftc_func *fn = &tu->functions.items[i];
+        s->caller = (int32_t)i;
+        for (uint32_t b = 0; b < fn->nblocks; b++)
+            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+                ftc_expr_walk(fn->blocks[b].stmts[k], scan, s);
+    }
+    return 1;
+}
+
+void ftc_called_functions(const ftc_tu *tu, unsigned char *out)
+{
+    edge_scan s;
+    if (!collect_edges(tu, &s))
+        return;
+    for (size_t e = 0; e < s.nedges; e += 2)
+        out[s.edges[e + 1]] = 1;
+    free(s.edges);
+    free(s.address_taken);
+}
+
 void ftc_init_only_functions(const ftc_tu *tu, unsigned char *out)
 {
     size_t n = tu->functions.count;
-    edge_scan s = {tu, -1, NULL, 0, 0, calloc(n + 1, 1), NULL};
-    if (s.address_taken == NULL)
+    edge_scan s;
+    if (!collect_edges(tu, &s))
         return;
-    for (size_t i = 0; i < n; i++) {
-        const ftc_func *fn = &tu->functions.items[i];
-        out[i] = ftc_capi_module_init_name(fn->name) != NULL;
-        s.caller = (int32_t)i;
-        for (uint32_t b = 0; b < fn->nblocks; b++)
-            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                ftc_expr_walk(fn->blocks[b].stmts[k], scan, &s);
-    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = ftc_capi_module_init_name(tu->functions.items[i].name) != NULL;
     /* (A call's callee is no REF node in the IR: every REF to a function
      * above was a reference outside a call.) */
     unsigned char *called = calloc(n + 1, 1);
@@ -144,7 +177,6 @@ static int is_python_table(const ftc_var *v)
 
 void ftc_python_reachable_functions(const ftc_tu *tu, unsigned char *out)
 {
-    size_t n = tu->functions.count;
     void *ctx[2] = {out, (void *)tu};
     for (size_t i = 0; i < tu->globals.count; i++) {
         const ftc_var *v = &tu->globals.items[i];
@@ -152,16 +184,9 @@ void ftc_python_reachable_functions(const ftc_tu *tu, unsigned char *out)
             ftc_expr_walk(v->init, mark_named_functions, ctx);
     }
     /* Then everything they call, to a fixed point. */
-    edge_scan s = {tu, -1, NULL, 0, 0, calloc(n + 1, 1), NULL};
-    if (s.address_taken == NULL)
+    edge_scan s;
+    if (!collect_edges(tu, &s))
         return;
-    for (size_t i = 0; i < n; i++) {
-        const ftc_func *fn = &tu->functions.items[i];
-        s.caller = (int32_t)i;
-        for (uint32_t b = 0; b < fn->nblocks; b++)
-            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                ftc_expr_walk(fn->blocks[b].stmts[k], scan, &s);
-    }
     int changed = 1;
     while (changed) {
         changed = 0;

@@ -4,16 +4,19 @@
 
 #include "ftc_ir.h"
 
-/* Mark the functions that run only while a module initialises: PyInit_*
- * and PyModExport_* functions, the functions its Py_mod_exec slots name,
- * and static functions called only from those (never through a pointer).
- * No other thread can reach the module's objects yet. `out` has one entry
- * per function of the TU. */
+/* Mark the functions that run only while a module initialises or is torn
+ * down: PyInit_* and PyModExport_* functions, the functions its
+ * Py_mod_exec slots and its PyModuleDef's m_clear/m_free name, and static
+ * functions called only from those (never through a pointer). No other
+ * thread uses the module then. `out` has one entry per function. */
 void ftc_init_only_functions(const ftc_tu *tu, unsigned char *out);
 
 /* Mark the functions Python can call, directly or through other functions
  * of the TU: those named in method tables, getset tables, type slots and
  * static type objects (not module initialisation). */
 void ftc_python_reachable_functions(const ftc_tu *tu, unsigned char *out);
+
+/* Mark the functions some function of the TU calls directly. */
+void ftc_called_functions(const ftc_tu *tu, unsigned char *out);
 
 #endif

@@ -466,3 +466,36 @@ int ftc_capi_writes_through_args(const char *name)
             return writers[i].first;
     return -1;
 }
+
+int ftc_capi_parse_outputs(const char *format, unsigned first, unsigned char *out,
+                           unsigned nargs)
+{
+    if (format == NULL)
+        return 0;
+    unsigned arg = first;
+    for (const char *f = format; *f && *f != ':' && *f != ';'; f++) {
+        char c = *f;
+        if (strchr("()|$ \t", c))
+            continue;
+        if (c == 'e' && (f[1] == 's' || f[1] == 't')) {      /* es, et, es#, et# */
+            arg++;                                            /* encoding: in */
+            f++;
+        }
+        if (c == 'O' && (f[1] == '!' || f[1] == '&')) {       /* O! type, O& converter */
+            arg++;
+            f++;
+        }
+        if (arg < nargs)
+            out[arg] = 1;
+        arg++;
+        if (f[1] == '#') {                                    /* buffer and length */
+            if (arg < nargs)
+                out[arg] = 1;
+            arg++;
+            f++;
+        } else if (f[1] == '*' || f[1] == '!' || f[1] == '&') {
+            f++;
+        }
+    }
+    return 1;
+}

@@ -94,3 +94,9 @@ int ftc_capi_is_lock_type(const char *type);
  * outputs, memset's target, PyType_Ready's type): the index of the first
  * such argument; -1 when it writes through none. */
 int ftc_capi_writes_through_args(const char *name);
+/* Which arguments of a PyArg_Parse* call its format string makes outputs:
+ * sets out[i] for argument i (counting from the call's first argument),
+ * reading "O!" (type in, object out), "O&" (converter in, target out),
+ * "es#" and the like. Returns 0 when the format is not understood. */
+int ftc_capi_parse_outputs(const char *format, unsigned first, unsigned char *out,
+                           unsigned nargs);

@@ -37,6 +37,7 @@ typedef struct write_site {
 typedef struct sg_ctx {
     const ftc_tu *tu;
     ftc_report *rep;
+    unsigned char *called;     /* per function: some function of the TU calls it */
     unsigned char *skip_var;   /* never reported (const, atomic, locks, ...) */
     unsigned char *init_only;  /* per function */
     unsigned char *reachable;  /* per function: Python can call it */
@@ -119,6 +120,24 @@ static void note_write(fn_writes *w, int32_t g, const ftc_expr *node, write_kind
     w->first[g] = (write_site){node, kind, callee, through};
 }
 
+/* PyArg_ParseTuple(args, "O!O", &Type, &obj, &other): the format string is
+ * the last string literal before the outputs (the keyword list comes
+ * between them in PyArg_ParseTupleAndKeywords). */
+static int parse_format_outputs(const ftc_expr *call, unsigned first, unsigned char *out,
+                                unsigned n)
+{
+    const ftc_expr *fmt = NULL;
+    for (unsigned i = first; i-- > 0 && fmt == NULL;) {
+        const ftc_expr *k = i < call->nkids ? ftc_expr_strip(call->kids[i]) : NULL;
+        if (k && k->kind == FTC_E_STRING)
+            fmt = k;
+    }
+    if (fmt == NULL || fmt->name == NULL)
+        return 0;
+    memset(out, 0, n);
+    return ftc_capi_parse_outputs(fmt->name, first, out, n);
+}
+
 static int find_writes(const ftc_expr *e, void *ctx)
 {
     fn_writes *w = ctx;
@@ -131,10 +150,17 @@ static int find_writes(const ftc_expr *e, void *ctx)
                    through);
     } else if (e->kind == FTC_E_CALL && e->name) {
         int first_out = ftc_capi_writes_through_args(e->name);
+        unsigned char outputs[64];
+        int by_format = first_out >= 2 && parse_format_outputs(e, (unsigned)first_out,
+                                                                outputs, sizeof(outputs));
         for (uint32_t i = 0; first_out >= 0 && i < e->nkids; i++) {
-            if ((int)i < first_out)
+            if ((int)i < first_out || (by_format && (i >= sizeof(outputs) || !outputs[i])))
                 continue;
             int32_t g = address_of_global(tu, e->kids[i]);
+            /* A type object is an input ("O!"), never a parse output. */
+            if (g >= 0 && first_out >= 2 &&
+                ftc_capi_type_is(tu->globals.items[g].canonical_type, "PyTypeObject"))
+                continue;
             if (g >= 0)
                 note_write(w, g, e,
                            strcmp(e->name, "PyType_Ready") == 0 ? WRITE_TYPE_READY
@@ -249,19 +275,26 @@ static void report_write(sg_ctx *sg, size_t fi, int32_t g, const write_site *w,
     const ftc_func *fn = &tu->functions.items[fi];
     const ftc_var *v = &tu->globals.items[g];
     ftc_confidence conf = sg->reachable[fi] && !w->through_pointer ? FTC_CERTAIN : FTC_LIKELY;
+    /* A function nothing here calls and Python cannot reach from here is
+     * called from another file, most often by module initialisation
+     * (Constraint::Ready, InitializeDecimal, typecast_init): counted by
+     * audits at note level, quiet in builds. */
+    ftc_level level = !sg->reachable[fi] && !sg->called[fi] && !fn->is_static
+                          ? FTC_LEVEL_NOTE
+                          : FTC_LEVEL_WARNING;
     ftc_report *rep = sg->rep;
     ftc_finding *f;
     int tested = tested_before(fn, g, w->node->range.begin.offset);
     const char *name = v->name;
     if (w->kind == WRITE_TYPE_READY) {
-        f = ftc_report_add(rep, RULE, FTC_LEVEL_WARNING, conf, w->node->range,
+        f = ftc_report_add(rep, RULE, level, conf, w->node->range,
                            "static type '%s' is readied in '%s', outside module "
                            "initialisation: two threads can run PyType_Ready on it at once",
                            name, fn->name);
         ftc_finding_suggest(rep, f, "call PyType_Ready in the module's exec function "
                             "(Py_mod_exec), or make it a heap type with PyType_FromModuleAndSpec");
     } else if (w->kind == WRITE_THROUGH_CALL) {
-        f = ftc_report_add(rep, RULE, FTC_LEVEL_WARNING, conf, w->node->range,
+        f = ftc_report_add(rep, RULE, level, conf, w->node->range,
                            "'%s' writes static '%s' in '%s' without synchronisation: "
                            "threads calling it at once race on it",
                            w->callee, name, fn->name);
@@ -269,7 +302,7 @@ static void report_write(sg_ctx *sg, size_t fi, int32_t g, const write_site *w,
                             "instead, or hold a PyMutex around the call");
     } else if (is_pyobject_pointer(v) && tested && w->kind == WRITE_ASSIGN &&
                !w->through_pointer) {
-        f = ftc_report_add(rep, RULE, FTC_LEVEL_WARNING, conf, w->node->range,
+        f = ftc_report_add(rep, RULE, level, conf, w->node->range,
                            "lazily initialised cache '%s' is tested and set in '%s' "
                            "without synchronisation: two threads can both see it unset "
                            "and both store, leaking or freeing an object another reads",
@@ -279,7 +312,7 @@ static void report_write(sg_ctx *sg, size_t fi, int32_t g, const write_site *w,
                             "test and the store with one PyMutex");
     } else if (!(v->flags & FTC_VAR_POINTER) && tested && w->kind == WRITE_ASSIGN &&
                !w->through_pointer) {
-        f = ftc_report_add(rep, RULE, FTC_LEVEL_WARNING, conf, w->node->range,
+        f = ftc_report_add(rep, RULE, level, conf, w->node->range,
                            "check-then-act on flag '%s' in '%s': two threads can both "
                            "see the old value and both act before either sets it",
                            name, fn->name);
@@ -287,7 +320,7 @@ static void report_write(sg_ctx *sg, size_t fi, int32_t g, const write_site *w,
                             "a PyMutex across the test and the set (pthread_once / "
                             "std::call_once for pure C work)");
     } else if (w->kind == WRITE_UPDATE) {
-        f = ftc_report_add(rep, RULE, FTC_LEVEL_WARNING, conf, w->node->range,
+        f = ftc_report_add(rep, RULE, level, conf, w->node->range,
                            "counter '%s' is updated in '%s' without synchronisation: "
                            "concurrent updates are lost",
                            name, fn->name);
@@ -295,7 +328,7 @@ static void report_write(sg_ctx *sg, size_t fi, int32_t g, const write_site *w,
                             "it with atomic_fetch_add; or keep it in module state "
                             "behind a PyMutex");
     } else if (is_pyobject_pointer(v) && !w->through_pointer) {
-        f = ftc_report_add(rep, RULE, FTC_LEVEL_WARNING, conf, w->node->range,
+        f = ftc_report_add(rep, RULE, level, conf, w->node->range,
                            "static object '%s' is replaced in '%s' without "
                            "synchronisation: a reader can hold a borrowed copy this "
                            "write frees",
@@ -303,7 +336,7 @@ static void report_write(sg_ctx *sg, size_t fi, int32_t g, const write_site *w,
         ftc_finding_suggest(rep, f, "keep it in module state and replace it under a "
                             "PyMutex (readers take a strong reference under the same lock)");
     } else {
-        f = ftc_report_add(rep, RULE, FTC_LEVEL_WARNING, conf, w->node->range,
+        f = ftc_report_add(rep, RULE, level, conf, w->node->range,
                            "runtime setting '%s' is written in '%s' without "
                            "synchronisation: threads reading it can see a torn or stale value",
                            name, fn->name);
@@ -400,13 +433,13 @@ static void find_setref_writes(fn_writes *w, const ftc_func *fn)
 static void run(const ftc_tu *tu, ftc_report *rep)
 {
     size_t nf = tu->functions.count, ng = tu->globals.count;
-    sg_ctx sg = {tu, rep, calloc(ng + 1, 1), calloc(nf + 1, 1), calloc(nf + 1, 1),
-                 calloc(nf + 1, 1)};
+    sg_ctx sg = {tu, rep, calloc(nf + 1, 1), calloc(ng + 1, 1), calloc(nf + 1, 1),
+                 calloc(nf + 1, 1), calloc(nf + 1, 1)};
     write_site *first = calloc(ng + 1, sizeof(write_site));
     reader (*readers)[2] = calloc(ng + 1, sizeof(*readers));
     ftc_region *regions = malloc(sizeof(ftc_region) * FTC_MAX_REGIONS);
-    if (!sg.skip_var || !sg.init_only || !sg.reachable || !sg.once || !first || !regions ||
-        !readers) {
+    if (!sg.called || !sg.skip_var || !sg.init_only || !sg.reachable || !sg.once || !first ||
+        !regions || !readers) {
         ftc_report_notify(rep, FTC_LEVEL_ERROR, "out-of-memory", "static-global: out of memory");
         goto done;
     }
@@ -417,6 +450,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
     }
     ftc_init_only_functions(tu, sg.init_only);
     ftc_python_reachable_functions(tu, sg.reachable);
+    ftc_called_functions(tu, sg.called);
     find_readers(&sg, readers);
     for (size_t i = 0; i < nf; i++) {
         const ftc_func *fn = &tu->functions.items[i];
@@ -441,6 +475,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
                 report_write(&sg, i, (int32_t)g, &first[g], readers[g]);
     }
 done:
+    free(sg.called);
     free(sg.skip_var);
     free(sg.init_only);
     free(sg.reachable);

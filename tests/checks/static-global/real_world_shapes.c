@@ -1,0 +1,53 @@
+// Shapes from real extensions (Pillow, psycopg2, pycurl, kiwisolver,
+// pyodbc) that must not warn, beside ones that must.
+#include <Python.h>
+
+static PyTypeObject Imaging_Type;
+static PyObject *parsed_shared; // expected-note {{'parsed_shared' is declared here}}
+static PyObject *useragent;
+static PyObject *exported_error; // expected-note {{'exported_error' is declared here}}
+
+/* "O!": the type object is an input, only the object is written. */
+static PyObject *two_images(PyObject *self, PyObject *args) {
+    (void)self;
+    PyObject *a, *b;
+    if (!PyArg_ParseTuple(args, "O!O!", &Imaging_Type, &a, &Imaging_Type, &b))
+        return NULL;
+    static char *kwlist[] = {"image", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, NULL, "O!|O", kwlist, &Imaging_Type, &a, &parsed_shared)) // expected-warning {{'PyArg_ParseTupleAndKeywords' writes static 'parsed_shared' in 'two_images'}} expected-note {{write into a local variable}}
+        return NULL;
+    return Py_NewRef(a == b ? Py_True : Py_False);
+}
+
+/* m_free: teardown, like initialisation, runs when no thread uses the
+ * module (pycurl). */
+static void module_free(void *unused) {
+    (void)unused;
+    Py_CLEAR(useragent);
+}
+
+/* Not static, called by nothing here, not reachable from Python here:
+ * another file's module init calls it (kiwisolver's Ready, pyodbc's
+ * InitializeDecimal). A note, not a warning. */
+int init_exceptions(void) {
+    exported_error = PyErr_NewException("m.Error", NULL, NULL); // expected-remark {{static object 'exported_error' is replaced in 'init_exceptions' without synchronisation}} expected-note {{keep it in module state}}
+    return exported_error ? 0 : -1;
+}
+
+static PyMethodDef methods[] = {
+    {"two_images", two_images, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyModuleDef_Slot slots[] = {
+#if PY_VERSION_HEX >= 0x030D0000
+    {Py_mod_gil, Py_MOD_GIL_NOT_USED},
+#endif
+    {0, NULL},
+};
+
+static struct PyModuleDef def = {
+    PyModuleDef_HEAD_INIT, "shapes", NULL, 0, methods, slots, NULL, NULL, module_free,
+};
+
+PyMODINIT_FUNC PyInit_shapes(void) { return PyModuleDef_Init(&def); }
