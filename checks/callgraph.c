@@ -111,44 +111,47 @@ void ftc_called_functions(const ftc_tu *tu, unsigned char *out)
     free(s.address_taken);
 }
 
-void ftc_init_only_functions(const ftc_tu *tu, unsigned char *out)
+/* Grow `marks`: a static function whose address is never taken and whose
+ * every caller is marked gets marked. */
+void ftc_close_over_static_callees(const ftc_tu *tu, unsigned char *marks)
 {
     size_t n = tu->functions.count;
     edge_scan s;
     if (!collect_edges(tu, &s))
         return;
-    for (size_t i = 0; i < n; i++)
-        out[i] = ftc_capi_module_init_name(tu->functions.items[i].name) != NULL;
-    /* (A call's callee is no REF node in the IR: every REF to a function
-     * above was a reference outside a call.) */
     unsigned char *called = calloc(n + 1, 1);
     if (called) {
         for (size_t e = 0; e < s.nedges; e += 2)
             called[s.edges[e + 1]] = 1;
-    }
-    mark_exec_slots(tu, out);
-    /* Grow from the roots: a static function whose every caller runs only
-     * during init runs only during init. */
-    int changed = 1;
-    while (changed) {
-        changed = 0;
-        for (size_t g = 0; g < n; g++) {
-            if (out[g] || !tu->functions.items[g].is_static || s.address_taken[g] ||
-                !called || !called[g])
-                continue;
-            int all_init = 1;
-            for (size_t e = 0; e < s.nedges && all_init; e += 2)
-                if ((size_t)s.edges[e + 1] == g && !out[s.edges[e]])
-                    all_init = 0;
-            if (all_init) {
-                out[g] = 1;
-                changed = 1;
+        int changed = 1;
+        while (changed) {
+            changed = 0;
+            for (size_t g = 0; g < n; g++) {
+                if (marks[g] || !tu->functions.items[g].is_static || s.address_taken[g] ||
+                    !called[g])
+                    continue;
+                int all = 1;
+                for (size_t e = 0; e < s.nedges && all; e += 2)
+                    if ((size_t)s.edges[e + 1] == g && !marks[s.edges[e]])
+                        all = 0;
+                if (all) {
+                    marks[g] = 1;
+                    changed = 1;
+                }
             }
         }
     }
     free(called);
     free(s.edges);
     free(s.address_taken);
+}
+
+void ftc_init_only_functions(const ftc_tu *tu, unsigned char *out)
+{
+    for (size_t i = 0; i < tu->functions.count; i++)
+        out[i] = ftc_capi_module_init_name(tu->functions.items[i].name) != NULL;
+    mark_exec_slots(tu, out);
+    ftc_close_over_static_callees(tu, out);
 }
 
 /* Every function a table entry names: walk the initializer. */

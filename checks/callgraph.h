@@ -16,6 +16,10 @@ void ftc_init_only_functions(const ftc_tu *tu, unsigned char *out);
  * static type objects (not module initialisation). */
 void ftc_python_reachable_functions(const ftc_tu *tu, unsigned char *out);
 
+/* Grow `marks` (one entry per function): a static function never named
+ * but as a callee, whose every caller is marked, gets marked. */
+void ftc_close_over_static_callees(const ftc_tu *tu, unsigned char *marks);
+
 /* Mark the functions some function of the TU calls directly. */
 void ftc_called_functions(const ftc_tu *tu, unsigned char *out);
 

@@ -88,12 +88,40 @@ const char *ftc_capi_module_init_name(const char *function)
     return NULL;
 }
 
-int ftc_config_wants_function(const ftc_config *cfg, const char *name)
+/* Is function `index` named by a Py_mod_exec slot of some slot table? */
+static int is_exec_slot_function(const ftc_tu *tu, int32_t index)
+{
+    for (size_t i = 0; i < tu->globals.count; i++) {
+        const ftc_var *v = &tu->globals.items[i];
+        const ftc_expr *list = ftc_expr_strip(v->init);
+        if (list == NULL || list->kind != FTC_E_INIT_LIST ||
+            !ftc_capi_element_type_is(v->canonical_type, "PyModuleDef_Slot"))
+            continue;
+        for (uint32_t k = 0; k < list->nkids; k++) {
+            const ftc_expr *entry = ftc_expr_strip(list->kids[k]);
+            const ftc_expr *fn = entry && entry->kind == FTC_E_INIT_LIST
+                                     ? ftc_expr_strip(ftc_expr_field(entry, "value"))
+                                     : NULL;
+            if (fn && fn->kind == FTC_E_ADDR_OF && fn->nkids == 1)
+                fn = ftc_expr_strip(fn->kids[0]);
+            if (fn && fn->kind == FTC_E_REF && fn->ref == FTC_REF_FUNCTION &&
+                fn->ref_index == index &&
+                ftc_expr_has_macro(ftc_expr_field(entry, "slot"), "Py_mod_exec"))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+int ftc_config_wants_function(const ftc_config *cfg, const ftc_tu *tu, int32_t index)
 {
     unsigned needs = ftc_config_needs(cfg);
     if (needs & FTC_NEED_FUNCTIONS)
         return 1;
-    return (needs & FTC_NEED_MODULE_INIT) && ftc_capi_module_init_name(name);
+    if (!(needs & FTC_NEED_MODULE_INIT) || index < 0 || (size_t)index >= tu->functions.count)
+        return 0;
+    return ftc_capi_module_init_name(tu->functions.items[index].name) ||
+           is_exec_slot_function(tu, index);
 }
 
 int ftc_capi_type_is(const char *type, const char *name)

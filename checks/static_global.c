@@ -37,7 +37,8 @@ typedef struct write_site {
 typedef struct sg_ctx {
     const ftc_tu *tu;
     ftc_report *rep;
-    unsigned char *called;     /* per function: some function of the TU calls it */
+    unsigned char *demoted;    /* per function: probably init code of another
+                                  file; its writes are notes */
     unsigned char *skip_var;   /* never reported (const, atomic, locks, ...) */
     unsigned char *init_only;  /* per function */
     unsigned char *reachable;  /* per function: Python can call it */
@@ -275,13 +276,10 @@ static void report_write(sg_ctx *sg, size_t fi, int32_t g, const write_site *w,
     const ftc_func *fn = &tu->functions.items[fi];
     const ftc_var *v = &tu->globals.items[g];
     ftc_confidence conf = sg->reachable[fi] && !w->through_pointer ? FTC_CERTAIN : FTC_LIKELY;
-    /* A function nothing here calls and Python cannot reach from here is
-     * called from another file, most often by module initialisation
-     * (Constraint::Ready, InitializeDecimal, typecast_init): counted by
-     * audits at note level, quiet in builds. */
-    ftc_level level = !sg->reachable[fi] && !sg->called[fi] && !fn->is_static
-                          ? FTC_LEVEL_NOTE
-                          : FTC_LEVEL_WARNING;
+    /* Probably init code of another file (Constraint::Ready,
+     * InitializeDecimal, typecast_init): counted by audits at note level,
+     * quiet in builds. */
+    ftc_level level = sg->demoted[fi] ? FTC_LEVEL_NOTE : FTC_LEVEL_WARNING;
     ftc_report *rep = sg->rep;
     ftc_finding *f;
     int tested = tested_before(fn, g, w->node->range.begin.offset);
@@ -438,7 +436,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
     write_site *first = calloc(ng + 1, sizeof(write_site));
     reader (*readers)[2] = calloc(ng + 1, sizeof(*readers));
     ftc_region *regions = malloc(sizeof(ftc_region) * FTC_MAX_REGIONS);
-    if (!sg.called || !sg.skip_var || !sg.init_only || !sg.reachable || !sg.once || !first ||
+    if (!sg.demoted || !sg.skip_var || !sg.init_only || !sg.reachable || !sg.once || !first ||
         !regions || !readers) {
         ftc_report_notify(rep, FTC_LEVEL_ERROR, "out-of-memory", "static-global: out of memory");
         goto done;
@@ -450,7 +448,14 @@ static void run(const ftc_tu *tu, ftc_report *rep)
     }
     ftc_init_only_functions(tu, sg.init_only);
     ftc_python_reachable_functions(tu, sg.reachable);
-    ftc_called_functions(tu, sg.called);
+    /* Not static, called by nothing here, not reachable from Python here:
+     * another file calls it, most often its module init. So are the
+     * static helpers only it calls. */
+    ftc_called_functions(tu, sg.demoted);
+    for (size_t i = 0; i < nf; i++)
+        sg.demoted[i] = !sg.demoted[i] && !sg.reachable[i] &&
+                        !tu->functions.items[i].is_static;
+    ftc_close_over_static_callees(tu, sg.demoted);
     find_readers(&sg, readers);
     for (size_t i = 0; i < nf; i++) {
         const ftc_func *fn = &tu->functions.items[i];
@@ -475,7 +480,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
                 report_write(&sg, i, (int32_t)g, &first[g], readers[g]);
     }
 done:
-    free(sg.called);
+    free(sg.demoted);
     free(sg.skip_var);
     free(sg.init_only);
     free(sg.reachable);

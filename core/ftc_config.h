@@ -5,6 +5,7 @@
 #define FTC_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,9 +49,13 @@ int ftc_config_env(ftc_config *cfg);
 const char *ftc_config_help(void);
 /* Union of FTC_NEED_* over enabled checks. */
 unsigned ftc_config_needs(const ftc_config *cfg);
-/* Should the front end lower the body of the function called name? All
- * of them when a check needs functions; else only what checks ask for. */
-int ftc_config_wants_function(const ftc_config *cfg, const char *name);
+/* Should the front end lower the body of function `index` of the TU? All
+ * of them when a check needs functions; else only what checks ask for
+ * (module init functions and the exec functions their slot tables name:
+ * the globals' initializers are lowered before this is asked). */
+struct ftc_tu;
+int ftc_config_wants_function(const ftc_config *cfg, const struct ftc_tu *tu,
+                              int32_t index);
 /* Calls f for each macro name an enabled check watches (may repeat). */
 void ftc_config_watched_macros(const ftc_config *cfg,
                                void (*f)(const char *name, void *ctx),

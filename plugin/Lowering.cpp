@@ -49,10 +49,22 @@ public:
 
   void run() {
     collect(Ctx.getTranslationUnitDecl());
-    for (auto &P : PendingBodies)
-      lowerBody(P.first, P.second);
-    for (auto &P : PendingInits)
-      TU->globals.items[P.second].init = lowerInit(P.first->getInit());
+    // Initializers first: which bodies to lower can depend on them (the
+    // exec functions a slot table names).
+    size_t Done = lowerPendingInits(0);
+    for (auto &P : Candidates)
+      if (ftc_config_wants_function(&Cfg, TU, P.second))
+        lowerBody(P.first, P.second);
+      else if (WantGlobals)
+        collectLocalStatics(P.first->getBody(), P.second);
+    lowerPendingInits(Done);   // local statics found in the bodies
+  }
+
+  size_t lowerPendingInits(size_t From) {
+    for (size_t I = From; I < PendingInits.size(); ++I)
+      TU->globals.items[PendingInits[I].second].init =
+          lowerInit(PendingInits[I].first->getInit());
+    return PendingInits.size();
   }
 
 private:
@@ -68,7 +80,7 @@ private:
 
   llvm::DenseMap<const VarDecl *, int32_t> GlobalIndex;
   llvm::DenseMap<const FunctionDecl *, int32_t> FunctionIndex;
-  llvm::SmallVector<std::pair<const FunctionDecl *, int32_t>, 64> PendingBodies;
+  llvm::SmallVector<std::pair<const FunctionDecl *, int32_t>, 64> Candidates;
   llvm::SmallVector<std::pair<const VarDecl *, int32_t>, 64> PendingInits;
   llvm::DenseSet<int32_t> Initialised;   // globals whose initializer is known
 
@@ -199,8 +211,8 @@ private:
       F->params[I].name = str(FD->getParamDecl(I)->getName());
       F->params[I].type = typeStr(FD->getParamDecl(I)->getType());
     }
-    if (WantBodies && ftc_config_wants_function(&Cfg, F->name))
-      PendingBodies.push_back({FD, Idx});
+    if (WantBodies)
+      Candidates.push_back({FD, Idx});
     else if (WantGlobals)
       collectLocalStatics(FD->getBody(), Idx);
   }

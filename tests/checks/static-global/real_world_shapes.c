@@ -51,3 +51,11 @@ static struct PyModuleDef def = {
 };
 
 PyMODINIT_FUNC PyInit_shapes(void) { return PyModuleDef_Init(&def); }
+
+/* A static helper only that routine calls is demoted with it (Pillow's
+ * _func_loader under load_tkinter_funcs). */
+static void *loaded_symbol; // expected-note {{'loaded_symbol' is declared here}}
+static void load_symbol(void) {
+    loaded_symbol = (void *)&init_exceptions; // expected-remark {{runtime setting 'loaded_symbol' is written in 'load_symbol' without synchronisation}} expected-note {{keep it in module state}}
+}
+int load_all(void) { load_symbol(); return 0; }
