@@ -9,7 +9,7 @@ FTC_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Packages for building and testing against LLVM 19 (primary) and 14.
 FTC_PACKAGES_BUILD="cmake make gcc g++ clang-19 libclang-19-dev llvm-19-dev libcjson-dev python3 python3-dev libsqlite3-dev"
 FTC_PACKAGES_LLVM14="clang libclang-dev llvm-dev"
-FTC_PACKAGES_TEST="nodejs npm"
+FTC_PACKAGES_TEST="nodejs npm"   # only when no npm command is there already
 
 ftc_missing_packages() {
     local missing=""
@@ -34,6 +34,12 @@ ftc_ensure_packages() {
         echo "    sudo apt-get update && sudo apt-get install -y$missing" >&2
         return 1
     fi
+}
+
+# Node.js may come from another package than Debian's (which then
+# conflicts): what the tests need is an npm command.
+ftc_ensure_npm() {
+    command -v npm >/dev/null 2>&1 || ftc_ensure_packages $FTC_PACKAGES_TEST
 }
 
 # Install the SARIF Multitool the output tests validate with (test-only).

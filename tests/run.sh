@@ -9,11 +9,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/../cmake/bootstrap.sh"
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(llvm14 default)
 
-packages="$FTC_PACKAGES_BUILD $FTC_PACKAGES_TEST"
+packages="$FTC_PACKAGES_BUILD"
 for p in "${presets[@]}"; do
     [ "$p" = llvm14 ] && packages="$packages $FTC_PACKAGES_LLVM14"
 done
 ftc_ensure_packages $packages
+ftc_ensure_npm
 ftc_ensure_node_tools
 
 failed=0
