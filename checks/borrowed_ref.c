@@ -207,14 +207,6 @@ static void compute_danger(tu_facts *facts)
 
 /* ---- method tables: which parameters are the call's own -------------------- */
 
-static int32_t function_of(const ftc_expr *e)
-{
-    e = ftc_expr_strip(e);
-    if (e && e->kind == FTC_E_ADDR_OF && e->nkids == 1)
-        e = ftc_expr_strip(e->kids[0]);
-    return e && e->kind == FTC_E_REF && e->ref == FTC_REF_FUNCTION ? e->ref_index : -1;
-}
-
 static void mark_private(tu_facts *facts, int32_t fn, uint32_t params)
 {
     if (fn >= 0 && (size_t)fn < facts->tu->functions.count)
@@ -232,7 +224,7 @@ static void scan_method_table(tu_facts *facts, const ftc_expr *list)
         const ftc_expr *entry = ftc_expr_strip(list->kids[i]);
         if (entry == NULL || entry->kind != FTC_E_INIT_LIST)
             continue;
-        int32_t fn = function_of(ftc_expr_field(entry, "ml_meth"));
+        int32_t fn = ftc_capi_function_named_by(ftc_expr_field(entry, "ml_meth"));
         const ftc_expr *flags = ftc_expr_strip(ftc_expr_field(entry, "ml_flags"));
         if (fn < 0 || flags == NULL || !flags->has_value)
             continue;
@@ -251,7 +243,7 @@ static void scan_type(tu_facts *facts, const ftc_expr *init)
 {
     static const char *const slots[] = {"tp_new", "tp_init", "tp_call"};
     for (size_t i = 0; i < 3; i++)
-        mark_private(facts, function_of(ftc_expr_field(init, slots[i])), 6u);
+        mark_private(facts, ftc_capi_function_named_by(ftc_expr_field(init, slots[i])), 6u);
 }
 
 static void scan_type_slots(tu_facts *facts, const ftc_expr *list)
@@ -263,7 +255,7 @@ static void scan_type_slots(tu_facts *facts, const ftc_expr *list)
         const ftc_expr *slot = ftc_expr_field(entry, "slot");
         if (ftc_expr_has_macro(slot, "Py_tp_new") || ftc_expr_has_macro(slot, "Py_tp_init") ||
             ftc_expr_has_macro(slot, "Py_tp_call"))
-            mark_private(facts, function_of(ftc_expr_field(entry, "pfunc")), 6u);
+            mark_private(facts, ftc_capi_function_named_by(ftc_expr_field(entry, "pfunc")), 6u);
     }
 }
 

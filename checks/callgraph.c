@@ -43,45 +43,6 @@ static int scan(const ftc_expr *e, void *ctx)
     return 0;
 }
 
-static int32_t function_named_by(const ftc_expr *e)
-{
-    e = ftc_expr_strip(e);
-    if (e && e->kind == FTC_E_ADDR_OF && e->nkids == 1)
-        e = ftc_expr_strip(e->kids[0]);
-    return e && e->kind == FTC_E_REF && e->ref == FTC_REF_FUNCTION ? e->ref_index : -1;
-}
-
-/* Functions a Py_mod_exec slot, or a PyModuleDef's m_clear or m_free,
- * names. */
-static void mark_exec_slots(const ftc_tu *tu, unsigned char *out)
-{
-    for (size_t i = 0; i < tu->globals.count; i++) {
-        const ftc_var *v = &tu->globals.items[i];
-        const ftc_expr *list = ftc_expr_strip(v->init);
-        if (ftc_capi_type_is(v->canonical_type, "PyModuleDef") && list) {
-            static const char *const teardown[] = {"m_clear", "m_free"};
-            for (size_t t = 0; t < 2; t++) {
-                int32_t f = function_named_by(ftc_expr_field(list, teardown[t]));
-                if (f >= 0 && (size_t)f < tu->functions.count)
-                    out[f] = 1;
-            }
-            continue;
-        }
-        if (list == NULL || list->kind != FTC_E_INIT_LIST ||
-            !ftc_capi_element_type_is(v->canonical_type, "PyModuleDef_Slot"))
-            continue;
-        for (uint32_t k = 0; k < list->nkids; k++) {
-            const ftc_expr *entry = ftc_expr_strip(list->kids[k]);
-            if (entry == NULL || entry->kind != FTC_E_INIT_LIST ||
-                !ftc_expr_has_macro(ftc_expr_field(entry, "slot"), "Py_mod_exec"))
-                continue;
-            int32_t f = function_named_by(ftc_expr_field(entry, "value"));
-            if (f >= 0 && (size_t)f < tu->functions.count)
-                out[f] = 1;
-        }
-    }
-}
-
 /* Every direct call of the TU as a (caller, callee) edge, and which
  * functions are named other than as a callee. */
 static int collect_edges(const ftc_tu *tu, edge_scan *s)
@@ -100,15 +61,29 @@ static int collect_edges(const ftc_tu *tu, edge_scan *s)
     return 1;
 }
 
-void ftc_called_functions(const ftc_tu *tu, unsigned char *out)
+static void mark_exec(const ftc_var *table, int32_t fn, void *ctx)
 {
-    edge_scan s;
-    if (!collect_edges(tu, &s))
-        return;
-    for (size_t e = 0; e < s.nedges; e += 2)
-        out[s.edges[e + 1]] = 1;
-    free(s.edges);
-    free(s.address_taken);
+    (void)table;
+    ((unsigned char *)ctx)[fn] = 1;
+}
+
+/* Functions a Py_mod_exec slot, or a PyModuleDef's m_clear or m_free,
+ * names. */
+static void mark_exec_slots(const ftc_tu *tu, unsigned char *out)
+{
+    ftc_capi_for_each_exec_slot(tu, mark_exec, out);
+    for (size_t i = 0; i < tu->globals.count; i++) {
+        const ftc_var *v = &tu->globals.items[i];
+        const ftc_expr *def = ftc_expr_strip(v->init);
+        if (def == NULL || !ftc_capi_type_is(v->canonical_type, "PyModuleDef"))
+            continue;
+        static const char *const teardown[] = {"m_clear", "m_free"};
+        for (size_t t = 0; t < 2; t++) {
+            int32_t f = ftc_capi_function_named_by(ftc_expr_field(def, teardown[t]));
+            if (f >= 0 && (size_t)f < tu->functions.count)
+                out[f] = 1;
+        }
+    }
 }
 
 /* Grow `marks`: a static function whose address is never taken and whose
@@ -199,6 +174,16 @@ void ftc_python_reachable_functions(const ftc_tu *tu, unsigned char *out)
                 changed = 1;
             }
     }
+    free(s.edges);
+    free(s.address_taken);
+}
+void ftc_called_functions(const ftc_tu *tu, unsigned char *out)
+{
+    edge_scan s;
+    if (!collect_edges(tu, &s))
+        return;
+    for (size_t e = 0; e < s.nedges; e += 2)
+        out[s.edges[e + 1]] = 1;
     free(s.edges);
     free(s.address_taken);
 }

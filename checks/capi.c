@@ -88,8 +88,17 @@ const char *ftc_capi_module_init_name(const char *function)
     return NULL;
 }
 
-/* Is function `index` named by a Py_mod_exec slot of some slot table? */
-static int is_exec_slot_function(const ftc_tu *tu, int32_t index)
+int32_t ftc_capi_function_named_by(const ftc_expr *e)
+{
+    e = ftc_expr_strip(e);
+    if (e && e->kind == FTC_E_ADDR_OF && e->nkids == 1)
+        e = ftc_expr_strip(e->kids[0]);
+    return e && e->kind == FTC_E_REF && e->ref == FTC_REF_FUNCTION ? e->ref_index : -1;
+}
+
+void ftc_capi_for_each_exec_slot(const ftc_tu *tu,
+                                 void (*f)(const ftc_var *table, int32_t fn, void *ctx),
+                                 void *ctx)
 {
     for (size_t i = 0; i < tu->globals.count; i++) {
         const ftc_var *v = &tu->globals.items[i];
@@ -99,18 +108,27 @@ static int is_exec_slot_function(const ftc_tu *tu, int32_t index)
             continue;
         for (uint32_t k = 0; k < list->nkids; k++) {
             const ftc_expr *entry = ftc_expr_strip(list->kids[k]);
-            const ftc_expr *fn = entry && entry->kind == FTC_E_INIT_LIST
-                                     ? ftc_expr_strip(ftc_expr_field(entry, "value"))
-                                     : NULL;
-            if (fn && fn->kind == FTC_E_ADDR_OF && fn->nkids == 1)
-                fn = ftc_expr_strip(fn->kids[0]);
-            if (fn && fn->kind == FTC_E_REF && fn->ref == FTC_REF_FUNCTION &&
-                fn->ref_index == index &&
-                ftc_expr_has_macro(ftc_expr_field(entry, "slot"), "Py_mod_exec"))
-                return 1;
+            if (entry == NULL || entry->kind != FTC_E_INIT_LIST ||
+                !ftc_expr_has_macro(ftc_expr_field(entry, "slot"), "Py_mod_exec"))
+                continue;
+            int32_t fn = ftc_capi_function_named_by(ftc_expr_field(entry, "value"));
+            if (fn >= 0 && (size_t)fn < tu->functions.count)
+                f(v, fn, ctx);
         }
     }
-    return 0;
+}
+
+typedef struct exec_search {
+    int32_t index;
+    int found;
+} exec_search;
+
+static void match_exec(const ftc_var *table, int32_t fn, void *ctx)
+{
+    exec_search *s = ctx;
+    (void)table;
+    if (fn == s->index)
+        s->found = 1;
 }
 
 int ftc_config_wants_function(const ftc_config *cfg, const ftc_tu *tu, int32_t index)
@@ -120,8 +138,11 @@ int ftc_config_wants_function(const ftc_config *cfg, const ftc_tu *tu, int32_t i
         return 1;
     if (!(needs & FTC_NEED_MODULE_INIT) || index < 0 || (size_t)index >= tu->functions.count)
         return 0;
-    return ftc_capi_module_init_name(tu->functions.items[index].name) ||
-           is_exec_slot_function(tu, index);
+    if (ftc_capi_module_init_name(tu->functions.items[index].name))
+        return 1;
+    exec_search s = {index, 0};
+    ftc_capi_for_each_exec_slot(tu, match_exec, &s);
+    return s.found;
 }
 
 int ftc_capi_type_is(const char *type, const char *name)

@@ -17,6 +17,16 @@ int ftc_capi_type_is(const char *type, const char *name);
  * or the type itself when it is not an array. */
 int ftc_capi_element_type_is(const char *type, const char *name);
 
+/* The function an expression names (through casts and &), as an index
+ * into tu->functions, or -1. */
+int32_t ftc_capi_function_named_by(const ftc_expr *e);
+
+/* Call f for every {Py_mod_exec, function} entry of every slot table in
+ * the TU: the table and the function's index. */
+void ftc_capi_for_each_exec_slot(const ftc_tu *tu,
+                                 void (*f)(const ftc_var *table, int32_t fn, void *ctx),
+                                 void *ctx);
+
 /* The module name in "PyInit_spam" / "PyModExport_spam", or NULL. */
 const char *ftc_capi_module_init_name(const char *function);
 

@@ -567,40 +567,28 @@ static void check_single_phase(const ftc_tu *tu, ftc_report *rep, const ftc_func
 
 /* SetGIL in a Py_mod_exec function: the import machinery decided before
  * exec functions run, so it has no effect. */
+static void report_exec_setgil(const ftc_var *table, int32_t fn, void *ctx)
+{
+    const ftc_tu *tu = ((void **)ctx)[0];
+    ftc_report *rep = ((void **)ctx)[1];
+    const ftc_func *ex = &tu->functions.items[fn];
+    call_find sets;
+    calls_in(ex, set_gil, &sets);
+    for (int c = 0; c < sets.n; c++) {
+        ftc_finding *f = ftc_report_add(
+            rep, RULE, FTC_LEVEL_WARNING, FTC_CERTAIN, sets.found[c]->range,
+            "PyUnstable_Module_SetGIL in the Py_mod_exec function '%s' has no "
+            "effect: the GIL was already re-enabled before exec functions run",
+            ex->name);
+        ftc_finding_suggest(rep, f, "declare it with {Py_mod_gil, Py_MOD_GIL_NOT_USED} "
+                            "in the slot table '%s' instead", table->name);
+    }
+}
+
 static void check_exec_functions(const ftc_tu *tu, ftc_report *rep)
 {
-    for (size_t i = 0; i < tu->globals.count; i++) {
-        const ftc_var *v = &tu->globals.items[i];
-        const ftc_expr *list = ftc_expr_strip(v->init);
-        if (list == NULL || list->kind != FTC_E_INIT_LIST ||
-            !ftc_capi_element_type_is(v->canonical_type, "PyModuleDef_Slot"))
-            continue;
-        for (uint32_t k = 0; k < list->nkids; k++) {
-            const ftc_expr *entry = ftc_expr_strip(list->kids[k]);
-            if (entry == NULL || entry->kind != FTC_E_INIT_LIST ||
-                !ftc_expr_has_macro(ftc_expr_field(entry, "slot"), "Py_mod_exec"))
-                continue;
-            const ftc_expr *fe = ftc_expr_strip(ftc_expr_field(entry, "value"));
-            if (fe && fe->kind == FTC_E_ADDR_OF && fe->nkids == 1)
-                fe = ftc_expr_strip(fe->kids[0]);
-            if (!fe || fe->kind != FTC_E_REF || fe->ref != FTC_REF_FUNCTION || fe->ref_index < 0 ||
-                (size_t)fe->ref_index >= tu->functions.count)
-                continue;
-            const ftc_func *ex = &tu->functions.items[fe->ref_index];
-            call_find sets;
-            calls_in(ex, set_gil, &sets);
-            for (int c = 0; c < sets.n; c++) {
-                ftc_finding *f = ftc_report_add(
-                    rep, RULE, FTC_LEVEL_WARNING, FTC_CERTAIN, sets.found[c]->range,
-                    "PyUnstable_Module_SetGIL in the Py_mod_exec function '%s' has no "
-                    "effect: the GIL was already re-enabled before exec functions run",
-                    ex->name);
-                ftc_finding_suggest(rep, f, "declare it with {Py_mod_gil, "
-                                    "Py_MOD_GIL_NOT_USED} in the slot table '%s' instead",
-                                    v->name);
-            }
-        }
-    }
+    void *ctx[2] = {(void *)tu, rep};
+    ftc_capi_for_each_exec_slot(tu, report_exec_setgil, ctx);
 }
 
 /* ---- 3.15: PyModExport_<name> returning a PySlot array ------------------------ */

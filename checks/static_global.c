@@ -390,12 +390,9 @@ static int find_once(const ftc_expr *e, void *ctx)
         (strcmp(e->name, "pthread_once") != 0 && strcmp(e->name, "call_once") != 0))
         return 0;
     for (uint32_t i = 1; i < e->nkids; i++) {
-        const ftc_expr *a = ftc_expr_strip(e->kids[i]);
-        if (a && a->kind == FTC_E_ADDR_OF && a->nkids == 1)
-            a = ftc_expr_strip(a->kids[0]);
-        if (a && a->kind == FTC_E_REF && a->ref == FTC_REF_FUNCTION && a->ref_index >= 0 &&
-            (size_t)a->ref_index < sg->tu->functions.count)
-            sg->once[a->ref_index] = 1;
+        int32_t f = ftc_capi_function_named_by(e->kids[i]);
+        if (f >= 0 && (size_t)f < sg->tu->functions.count)
+            sg->once[f] = 1;
     }
     return 0;
 }
