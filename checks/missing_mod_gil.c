@@ -9,6 +9,7 @@
  * Py_GIL_DISABLED in a GIL build, or a version test) is still a
  * declaration: the skipped preprocessor regions show it.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "capi.h"
@@ -156,8 +157,9 @@ static void add_slot_fixit(const ftc_tu *tu, ftc_report *rep, ftc_finding *f,
         ftc_finding_fixit(rep, f, ins, text);
 }
 
-/* Headers older than 3.13 have no Py_mod_gil: say so, and how to guard. */
-static const char *version_advice(const ftc_tu *tu, ftc_report *rep)
+/* Headers older than 3.13 have neither Py_mod_gil nor
+ * PyUnstable_Module_SetGIL: say so, and how to guard the declaration. */
+static const char *version_advice(const ftc_tu *tu, ftc_report *rep, int single_phase)
 {
     uint32_t v = ftc_tu_python_version(tu);
     if (v == 0 || v >= FTC_PY_3_13)
@@ -165,8 +167,11 @@ static const char *version_advice(const ftc_tu *tu, ftc_report *rep)
     char ver[16];
     const char *s = ftc_arena_printf(
         rep->arena,
-        " (these are Python %s headers: the Py_mod_gil slot exists from 3.13 "
-        "on, so guard the entry with #if PY_VERSION_HEX >= 0x030D0000)",
+        single_phase
+            ? " (these are Python %s headers: PyUnstable_Module_SetGIL exists from "
+              "3.13 on, in free-threaded builds, so call it under #ifdef Py_GIL_DISABLED)"
+            : " (these are Python %s headers: the Py_mod_gil slot exists from 3.13 "
+              "on, so guard the entry with #if PY_VERSION_HEX >= 0x030D0000)",
         ftc_capi_version_text(v, ver, sizeof(ver)));
     return s ? s : "";
 }
@@ -176,7 +181,7 @@ static void report_missing(const ftc_tu *tu, ftc_report *rep,
                            const ftc_func *init, const slot_scan *scan)
 {
     const char *name = module_name(def, init ? init->name : NULL);
-    const char *advice = version_advice(tu, rep);
+    const char *advice = version_advice(tu, rep, 0);
     ftc_finding *f;
     if (table) {
         f = ftc_report_add(rep, RULE, FTC_LEVEL_WARNING, FTC_CERTAIN,
@@ -334,7 +339,20 @@ static const char *cython_source(const ftc_tu *tu, ftc_report *rep)
 static void check_cython(const ftc_tu *tu, ftc_report *rep)
 {
     const ftc_macro_def *m = ftc_tu_macro(tu, "__Pyx_FREETHREADING_COMPATIBLE");
+    const ftc_macro_def *forced = ftc_tu_macro(tu, "CYTHON_FREETHREADING_COMPATIBLE");
     const char *pyx = cython_source(tu, rep);
+    /* -DCYTHON_FREETHREADING_COMPATIBLE=0 (Cython 3.2.3+) overrides the
+     * directive on purpose: a deliberate statement, like Py_MOD_GIL_USED. */
+    if (forced && forced->defined && strcmp(forced->value, "0") == 0 && m && m->defined &&
+        !strstr(m->value, "Py_MOD_GIL_NOT_USED")) {
+        ftc_finding *f = ftc_report_add(
+            rep, RULE, FTC_LEVEL_NOTE, FTC_CERTAIN, (ftc_range){forced->loc, forced->loc},
+            "Cython module%s%s declares that it needs the GIL "
+            "(CYTHON_FREETHREADING_COMPATIBLE=0)", pyx ? " from " : "", pyx ? pyx : "");
+        ftc_finding_suggest(rep, f, "drop CYTHON_FREETHREADING_COMPATIBLE=0 once the "
+                            "module is safe without the GIL");
+        return;
+    }
     ftc_range at = {{-1, 0, 0, 0}, {-1, 0, 0, 0}};
     for (size_t i = 0; i < tu->files.count; i++)
         if (tu->files.items[i].is_main)
@@ -351,8 +369,8 @@ static void check_cython(const ftc_tu *tu, ftc_report *rep)
         pyx ? " from " : "", pyx ? pyx : "");
     ftc_finding_suggest(rep, f,
                         m && m->defined
-                            ? "add '# cython: freethreading_compatible=True' to %s (or "
-                              "pass -X freethreading_compatible=True) once it is safe"
+                            ? "add '# cython: freethreading_compatible=True' to %s once "
+                              "it is safe"
                             : "regenerate with Cython 3.1 or later and add '# cython: "
                               "freethreading_compatible=True' to %s once it is safe",
                         pyx ? pyx : "the .pyx file");
@@ -362,9 +380,22 @@ static void check_cython(const ftc_tu *tu, ftc_report *rep)
 static void check_swig(const ftc_tu *tu, ftc_report *rep)
 {
     const ftc_macro_def *nogil = ftc_tu_macro(tu, "SWIGPYTHON_NOGIL");
+    const ftc_macro_def *version = ftc_tu_macro(tu, "SWIG_VERSION");
+    const ftc_macro_def *swig = ftc_tu_macro(tu, "SWIGPYTHON");
+    long long v = version && version->defined ? strtoll(version->value, NULL, 0) : 0;
+    /* Output of SWIG before 4.4 has no code that honours SWIGPYTHON_NOGIL. */
+    if (nogil && nogil->defined && v > 0 && v < 0x040400) {
+        ftc_finding *f = ftc_report_add(
+            rep, RULE, FTC_LEVEL_WARNING, FTC_CERTAIN, (ftc_range){swig->loc, swig->loc},
+            "SWIGPYTHON_NOGIL is defined, but this wrapper comes from SWIG %s, whose "
+            "output ignores it: the module still re-enables the GIL",
+            version->value);
+        ftc_finding_suggest(rep, f, "regenerate it with 'swig -python -nogil' from SWIG "
+                            "4.4 or later");
+        return;
+    }
     if (nogil && nogil->defined)
         return;
-    const ftc_macro_def *swig = ftc_tu_macro(tu, "SWIGPYTHON");
     ftc_finding *f = ftc_report_add(
         rep, RULE, FTC_LEVEL_WARNING, FTC_CERTAIN, (ftc_range){swig->loc, swig->loc},
         "SWIG module generated without -nogil: it does not declare that it can run "
@@ -380,7 +411,8 @@ static void check_binding_macros(const ftc_tu *tu, ftc_report *rep)
     for (size_t i = 0; i < tu->macro_uses.count; i++) {
         const ftc_macro_use *u = &tu->macro_uses.items[i];
         const char *name = u->nargs ? u->args[0] : "?";
-        if (strcmp(u->name, "PYBIND11_MODULE") == 0) {
+        int embedded = strcmp(u->name, "PYBIND11_EMBEDDED_MODULE") == 0;
+        if (strcmp(u->name, "PYBIND11_MODULE") == 0 || embedded) {
             int not_used = 0, used = 0;
             for (uint32_t a = 2; a < u->nargs; a++) {
                 if (strstr(u->args[a], "mod_gil_not_used") &&
@@ -393,15 +425,17 @@ static void check_binding_macros(const ftc_tu *tu, ftc_report *rep)
             if (not_used)
                 continue;
             ftc_finding *f = ftc_report_add(
-                rep, RULE, used ? FTC_LEVEL_NOTE : FTC_LEVEL_WARNING, FTC_CERTAIN, u->range,
+                rep, RULE, used ? FTC_LEVEL_NOTE : FTC_LEVEL_WARNING,
+                embedded ? FTC_LIKELY : FTC_CERTAIN, u->range,
                 used ? "pybind11 module '%s' declares that it needs the GIL"
                      : "pybind11 module '%s' does not pass py::mod_gil_not_used(): "
                        "importing it re-enables the GIL on free-threaded Python",
                 name);
             if (!used && u->range.end.file >= 0) {
-                /* before the invocation's closing parenthesis */
+                /* before the invocation's closing parenthesis; spelled in
+                 * full, since a `py` alias may not be in scope */
                 ftc_range close = {u->range.end, u->range.end};
-                ftc_finding_fixit(rep, f, close, ", py::mod_gil_not_used()");
+                ftc_finding_fixit(rep, f, close, ", pybind11::mod_gil_not_used()");
             }
             ftc_finding_suggest(rep, f, "pass py::mod_gil_not_used() (pybind11 2.13 or "
                                 "later) once the module is safe without the GIL");
@@ -409,10 +443,18 @@ static void check_binding_macros(const ftc_tu *tu, ftc_report *rep)
             const ftc_macro_def *ft = ftc_tu_macro(tu, "NB_FREE_THREADED");
             if (ft && ft->defined)
                 continue;
+            /* nanobind_add_module(... FREE_THREADED) defines NB_FREE_THREADED
+             * only for a free-threaded interpreter: in a GIL build its absence
+             * says nothing. */
+            int ft_build = ftc_tu_gil_disabled(tu);
             ftc_finding *f = ftc_report_add(
-                rep, RULE, FTC_LEVEL_WARNING, FTC_CERTAIN, u->range,
-                "nanobind module '%s' is built without FREE_THREADED: it does not declare "
-                "that it can run without the GIL, and importing it re-enables the GIL",
+                rep, RULE, ft_build ? FTC_LEVEL_WARNING : FTC_LEVEL_NOTE,
+                ft_build ? FTC_CERTAIN : FTC_LIKELY, u->range,
+                ft_build ? "nanobind module '%s' is built without FREE_THREADED: it does "
+                           "not declare that it can run without the GIL, and importing it "
+                           "re-enables the GIL"
+                         : "nanobind module '%s': whether it declares free-threading "
+                           "support shows only in a free-threaded build (FREE_THREADED)",
                 name);
             ftc_finding_suggest(rep, f, "build it with nanobind_add_module(%s FREE_THREADED "
                                 "...) (nanobind 2.2 or later), which defines "
@@ -428,7 +470,9 @@ static int written_by_binding_macro(const ftc_tu *tu, ftc_loc loc)
 {
     for (size_t i = 0; i < tu->macro_uses.count; i++) {
         const ftc_macro_use *u = &tu->macro_uses.items[i];
-        if ((strcmp(u->name, "PYBIND11_MODULE") == 0 || strcmp(u->name, "NB_MODULE") == 0) &&
+        if ((strcmp(u->name, "PYBIND11_MODULE") == 0 ||
+             strcmp(u->name, "PYBIND11_EMBEDDED_MODULE") == 0 ||
+             strcmp(u->name, "NB_MODULE") == 0) &&
             u->range.begin.file == loc.file && loc.offset >= u->range.begin.offset &&
             loc.offset <= u->range.end.offset + 1)
             return 1;
@@ -548,7 +592,7 @@ static void check_single_phase(const ftc_tu *tu, ftc_report *rep, const ftc_func
         rep, RULE, FTC_LEVEL_WARNING, FTC_CERTAIN, create->range,
         "single-phase module '%s' never calls PyUnstable_Module_SetGIL(m, "
         "Py_MOD_GIL_NOT_USED): importing it re-enables the GIL on free-threaded Python%s",
-        name, version_advice(tu, rep));
+        name, version_advice(tu, rep, 1));
     ftc_finding_relate(rep, f, (ftc_range){fn->name_loc, fn->name_loc},
                        "module '%s' is initialised here", name);
     const char *var = NULL;
@@ -721,9 +765,9 @@ static void run(const ftc_tu *tu, ftc_report *rep)
 }
 
 static const char *const watched[] = {
-    "PYBIND11_MODULE", "NB_MODULE", "NB_FREE_THREADED",
-    "__Pyx_FREETHREADING_COMPATIBLE", "CYTHON_HEX_VERSION",
-    "SWIGPYTHON", "SWIGPYTHON_NOGIL", NULL};
+    "PYBIND11_MODULE", "PYBIND11_EMBEDDED_MODULE", "NB_MODULE", "NB_FREE_THREADED",
+    "__Pyx_FREETHREADING_COMPATIBLE", "CYTHON_FREETHREADING_COMPATIBLE",
+    "CYTHON_HEX_VERSION", "SWIGPYTHON", "SWIGPYTHON_NOGIL", "SWIG_VERSION", NULL};
 
 static const char *const tags[] = {"free-threading", "module-declaration",
                                    "correctness", NULL};

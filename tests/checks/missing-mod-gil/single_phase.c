@@ -7,7 +7,7 @@ static struct PyModuleDef plain_def = {
 };
 
 PyMODINIT_FUNC PyInit_plain(void) { // expected-note {{module 'plain' is initialised here}}
-    PyObject *m = PyModule_Create(&plain_def); // expected-warning {{single-phase module 'plain' never calls PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED): importing it re-enables the GIL on free-threaded Python}} expected-note {{call PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED) under #ifdef Py_GIL_DISABLED}}
+    PyObject *m = PyModule_Create(&plain_def); // fixture-warning {{single-phase module 'plain' never calls PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED): importing it re-enables the GIL on free-threaded Python}} real-warning-re {{single-phase module 'plain' never calls PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED): importing it re-enables the GIL on free-threaded Python (these are Python 3.{{[0-9]+}} headers: PyUnstable_Module_SetGIL exists from 3.13 on, in free-threaded builds, so call it under #ifdef Py_GIL_DISABLED)}} expected-note {{call PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED) under #ifdef Py_GIL_DISABLED}}
     if (m == NULL)
         return NULL;
     return m;
