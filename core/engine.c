@@ -115,7 +115,7 @@ void ftc_analyse(ftc_result *res)
 void ftc_skip(ftc_result *res, const char *reason)
 {
     res->status = FTC_STATUS_SKIPPED;
-    res->skip_reason = reason;
+    res->skip_reason = reason ? reason : "the translation unit does not include Python.h";
 }
 
 static int write_one(ftc_result *res, const char *path,

@@ -41,6 +41,8 @@ double ftc_now(void);
 /* Run every enabled check, then apply in-source suppressions. With the
  * profile setting, print the time each took to stderr. */
 void ftc_analyse(ftc_result *res);
+/* Not analysed on purpose; a NULL reason means it does not include
+ * Python.h (the front end's gate). */
 void ftc_skip(ftc_result *res, const char *reason);
 
 /* Write sarif=, json= and output-dir= files. Failures become notifications

@@ -38,7 +38,7 @@ ftc_loc LocationMap::loc(clang::SourceLocation L) const {
     return Hit->second;
   unsigned Key = L.getRawEncoding();
   // A macro argument is located where it was written (`items` in
-  // PyList_GET_ITEM(items, i)); anything else at the expansion site.
+  // GET_ITEM(items, i)); anything else at the expansion site.
   L = SM.getFileLoc(L);
   std::pair<clang::FileID, unsigned> D = SM.getDecomposedLoc(L);
   Out.file = fileIndex(D.first);

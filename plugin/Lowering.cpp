@@ -384,8 +384,8 @@ private:
 
   // The macro expansion whose body produced the token at Loc: through
   // argument substitutions to where the tokens were really expanded, so
-  // PyCell_GET's body inside Py_XNewRef(PyCell_GET(c)) belongs to
-  // PyCell_GET. Start is the macro name, End the ')' of the invocation.
+  // INNER's body inside OUTER(INNER(c)) belongs to INNER. Start is the
+  // macro name, End the ')' of the invocation.
   bool bodyExpansion(SourceLocation &Loc, SourceLocation &Start,
                      SourceLocation &End) const {
     for (unsigned Guard = 0; Loc.isMacroID() && Guard < 64; ++Guard) {
@@ -415,7 +415,7 @@ private:
   }
 
   // The macros whose whole expansion is exactly this expression, outermost
-  // first: `Py_mod_gil` for the literal 4 it expands to.
+  // first: a slot-id macro for the literal 4 it expands to.
   void macroChain(const Stmt *S, llvm::SmallVectorImpl<MacroLevel> &Out) {
     SourceLocation B = S->getBeginLoc(), E = S->getEndLoc();
     const LangOptions &LO = Ctx.getLangOpts();
@@ -443,8 +443,6 @@ private:
       Out.push_back(*It);
   }
 
-  // The outermost subtree of S written in the macro argument spelled at
-  // Arg: what `l` became inside the expansion of PyList_GET_ITEM(l, i).
   // Where a macro argument was written: file and byte offsets.
   struct ArgSpan {
     FileID File;
@@ -461,7 +459,7 @@ private:
   }
 
   // The outermost subtree of S written in the macro argument at Arg: what
-  // `l` became inside the expansion of PyList_GET_ITEM(l, i). Every token
+  // `l` became inside the expansion of GET_ITEM(l, i). Every token
   // that came from an argument sits in a macro-argument expansion, which
   // is a cheap test; only those nodes get the precise one.
   const Stmt *findArgument(const Stmt *S, const ArgSpan &Arg, unsigned Depth) {
@@ -471,7 +469,7 @@ private:
       return nullptr;
     SourceLocation B = S->getBeginLoc();
     if (isa<Expr>(S) && B.isMacroID() && SM.isMacroArgExpansion(B)) {
-      // Through any macros nested in the argument (Py_XNewRef(PyCell_GET(c))).
+      // Through any macros nested in the argument (OUTER(INNER(c))).
       std::pair<FileID, unsigned> FB = SM.getDecomposedLoc(SM.getFileLoc(B));
       std::pair<FileID, unsigned> FE =
           SM.getDecomposedLoc(SM.getFileLoc(S->getEndLoc()));
@@ -486,8 +484,8 @@ private:
   }
 
   // A watched function-like macro used as an expression becomes a call
-  // with its argument subtrees, so checks see PyList_GET_ITEM(l, i) as
-  // they see PyList_GetItem(l, i).
+  // with its argument subtrees, so checks see a getter macro GET_ITEM(l, i)
+  // as they see the function it stands for.
   ftc_expr *macroCall(const Stmt *S, const MacroLevel &M, unsigned D) {
     const PreprocessorWatcher::Invocation *Inv = PPW.invocationAt(M.NameLoc);
     if (!Inv)

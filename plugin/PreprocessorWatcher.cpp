@@ -61,9 +61,9 @@ void PreprocessorWatcher::MacroExpands(const clang::Token &Name,
   bool IsLibraryCall = WantCalls && Args && MI && MI->isFunctionLike();
   if ((!IsWatched && !IsLibraryCall) || !Locs.isProject(Name.getLocation()))
     return;
-  // Invoked from another macro's body: that body's file decides. Inside
-  // Python's own macros (PyList_GET_ITEM in PySequence_Fast_GET_ITEM) it
-  // is theirs; inside a project macro it is the project's.
+  // Invoked from another macro's body: that body's file decides. Inside a
+  // library header's macro it is the library's; inside a project macro it
+  // is the project's.
   clang::SourceLocation L = Name.getLocation();
   if (L.isMacroID() && !SM.isMacroArgExpansion(L)) {
     int32_t F = Locs.fileIndex(SM.getFileID(SM.getSpellingLoc(L)));

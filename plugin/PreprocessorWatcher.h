@@ -1,7 +1,7 @@
 // PreprocessorWatcher.h - what the preprocessor knows that the AST forgets:
 // which files came in, expansions of the macros checks watch, and the
-// regions an #if skipped (a GIL build compiles out `#ifdef Py_GIL_DISABLED`
-// bodies, and a check must still see what they declare).
+// regions an #if skipped (a configuration compiles out declarations that
+// another configuration uses, and a check must still see them).
 #ifndef FTCHECK_PLUGIN_PREPROCESSORWATCHER_H
 #define FTCHECK_PLUGIN_PREPROCESSORWATCHER_H
 
@@ -37,7 +37,7 @@ public:
   // macro or of any macro from Python's or a system header: the whole of
   // it (name to ')'), where each argument was written, and the file that
   // defines the macro. Lowering turns each into one call node, so checks
-  // see PyList_GET_ITEM(l, i) as a call and never walk Python's macro
+  // see a getter macro GET_ITEM(l, i) as a call and never walk library macro
   // bodies (asserts, casts, type checks).
   struct Invocation {
     clang::SourceRange Call;
