@@ -382,10 +382,26 @@ static int publishes(const ftc_expr *e, void *ctx)
 }
 
 typedef struct creation_search {
+    const ftc_tu *tu;
     int32_t local;
     int creations;
     int others;
 } creation_search;
+
+/* Py_CLEAR(x), Py_SETREF(x, v), Py_XSETREF(x, v) take &x inside their own
+ * expansion (3.12+ headers); that address does not escape. */
+static int inside_setref_macro(const ftc_tu *tu, ftc_loc at)
+{
+    for (size_t i = 0; i < tu->macro_uses.count; i++) {
+        const ftc_macro_use *u = &tu->macro_uses.items[i];
+        if (u->range.begin.file == at.file && at.offset >= u->range.begin.offset &&
+            at.offset <= u->range.end.offset &&
+            (strcmp(u->name, "Py_CLEAR") == 0 || strcmp(u->name, "Py_SETREF") == 0 ||
+             strcmp(u->name, "Py_XSETREF") == 0))
+            return 1;
+    }
+    return 0;
+}
 
 static int creates(const ftc_expr *value)
 {
@@ -475,7 +491,8 @@ static int find_assignments(const ftc_expr *e, void *ctx)
     else if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL &&
              e->ref_index == s->local && e->nkids == 1)
         note_assignment(s, e->kids[0]);
-    else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 && is_ref_to_local(e->kids[0], s->local))
+    else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 && is_ref_to_local(e->kids[0], s->local) &&
+             !inside_setref_macro(s->tu, e->range.begin))
         s->others++;   /* filled in through a pointer: origin unknown */
     return 0;
 }
@@ -485,7 +502,7 @@ static int find_assignments(const ftc_expr *e, void *ctx)
 static int is_fresh(const func_ctx *fc, int32_t local, stmt_pos use)
 {
     const ftc_func *fn = fc->fn;
-    creation_search c = {local, 0, 0};
+    creation_search c = {fc->facts->tu, local, 0, 0};
     for (uint32_t b = 0; b < fn->nblocks; b++)
         for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
             ftc_expr_walk(fn->blocks[b].stmts[k], find_assignments, &c);
@@ -1002,6 +1019,7 @@ static const char *const tags[] = {"free-threading", "borrowed-reference",
 static const char *const watched[] = {
     "PyList_GET_ITEM", "PyWeakref_GET_OBJECT", "PyCell_GET",
     "PySequence_Fast_GET_ITEM", "PySequence_Fast_ITEMS",
+    "Py_CLEAR", "Py_SETREF", "Py_XSETREF",
     "Py_BEGIN_CRITICAL_SECTION", "Py_END_CRITICAL_SECTION",
     "Py_BEGIN_CRITICAL_SECTION2", "Py_END_CRITICAL_SECTION2",
     "Py_BEGIN_CRITICAL_SECTION_MUTEX", "Py_BEGIN_CRITICAL_SECTION2_MUTEX",

@@ -140,3 +140,14 @@ long thread_dict_freed(PyObject *key, PyObject *arg) {
     Py_XDECREF(r);
     return n;
 }
+
+/* A fresh list released with Py_CLEAR, which takes its address inside the
+ * macro (apsw's unicode offsets). */
+long cleared_fresh(PyObject *item) {
+    PyObject *offsets = PyList_New(0);
+    if (offsets == NULL || PyList_Append(offsets, item) < 0)
+        return -1;
+    long n = consume(PyList_GET_ITEM(offsets, 0));
+    Py_CLEAR(offsets);
+    return n;
+}
