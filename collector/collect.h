@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "ftc_arena.h"
+#include "parse_arena.h"
 
 #define FTC_SARIF_MAX_RESULTS 25000  /* GitHub: results per run */
 #define FTC_SARIF_MAX_RUNS 20        /* GitHub: runs per file */
@@ -72,6 +73,7 @@ typedef struct ftc_side {
     int lenient;          /* baseline: accept merged reports too */
     ftc_arena arena;
     cJSON *root;          /* strings below point into it */
+    ftc_parena parena;    /* root's memory */
     ftc_side_tu *tus;
     size_t ntus;
     char *error;          /* why the file was skipped, NULL if read */

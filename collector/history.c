@@ -263,10 +263,10 @@ static int read_changes(ftc_store *s, sqlite3 *db)
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         return -1;
 
-    if (sqlite3_prepare_v2(db, "SELECT max(run_id), (SELECT collected_at "
-                           "FROM runs WHERE id = max(run_id)) FROM projects "
-                           "WHERE run_id < ?1 AND project IN (SELECT project "
-                           "FROM projects WHERE run_id = ?1)", -1, &st,
+    if (sqlite3_prepare_v2(db, "SELECT id, collected_at FROM runs WHERE "
+                           "id = (SELECT max(run_id) FROM projects WHERE "
+                           "run_id < ?1 AND project IN (SELECT project FROM "
+                           "projects WHERE run_id = ?1))", -1, &st,
                            NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, s->run_id);

@@ -391,6 +391,8 @@ static void load_sarif(ftc_side *side, const cJSON *root)
     if (side->ntus == 0 && side->error == NULL) {
         if (foreign && foreign == (size_t)nruns)
             set_error(side, "SARIF from another tool (no ftcheck run)");
+        else if (side->nwarnings)
+            set_error(side, "%s", side->warnings[0]);
         else if (nruns == 0)
             set_error(side, "SARIF with no runs");
         else
@@ -574,6 +576,13 @@ void ftc_side_load(ftc_side *side)
         free(buf);
         return;
     }
+    if (len >= 2 && ((unsigned char)buf[0] == 0xff ||
+                     (unsigned char)buf[0] == 0xfe)) {
+        set_error(side, "UTF-16 text (byte order mark); side files are "
+                  "UTF-8");
+        free(buf);
+        return;
+    }
     if (memchr(buf, '\0', len)) {
         set_error(side, "binary data (a NUL byte at offset %zu)",
                   (size_t)((char *)memchr(buf, '\0', len) - buf));
@@ -581,16 +590,25 @@ void ftc_side_load(ftc_side *side)
         return;
     }
     const char *end = NULL;
+    ftc_parena_enter(&side->parena);
     side->root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    ftc_parena_leave();
     if (side->root == NULL) {
         size_t off = end && end >= buf ? (size_t)(end - buf) : 0;
         size_t line = 1;
         for (size_t i = 0; i < off && i < len; i++)
             line += buf[i] == '\n';
-        size_t rest = off;
-        while (rest < len && strchr(" \t\r\n", buf[rest]))
-            rest++;
-        if (rest >= len)
+        /* A file that stops before its closing bracket was cut short;
+         * cJSON points at the string or value left open, not the end. */
+        size_t last = len;
+        while (last > 0 && strchr(" \t\r\n", buf[last - 1]))
+            last--;
+        size_t depth = 0;
+        for (size_t i = 0; i < off && i < len && depth < 1000; i++)
+            depth += buf[i] == '[' || buf[i] == '{';
+        if (depth >= 1000)
+            set_error(side, "JSON nested deeper than 1000 levels");
+        else if (last == 0 || (buf[last - 1] != '}' && buf[last - 1] != ']'))
             set_error(side, "truncated JSON (ends after %zu bytes)", len);
         else
             set_error(side, "invalid JSON at line %zu (byte %zu)", line,
@@ -619,7 +637,7 @@ void ftc_side_load(ftc_side *side)
 
 void ftc_side_release(ftc_side *side)
 {
-    cJSON_Delete(side->root);
-    side->root = NULL;
+    side->root = NULL;      /* its memory is the parse arena's */
+    ftc_parena_release(&side->parena);
     ftc_arena_release(&side->arena);
 }

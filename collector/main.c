@@ -209,6 +209,7 @@ static size_t failing(const ftc_store *s, const char *fail_on)
 
 int main(int argc, char **argv)
 {
+    ftc_parena_install();
     opts o;
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0)
