@@ -256,9 +256,9 @@ static void clean_out(const char *dir)
 
 static const char *find_compdb(const char *root, char **owned)
 {
-    static const char *const cands[] = {".", "build", NULL};
+    static const char *const cands[] = {"", "build", NULL};
     for (const char *const *c = cands; *c; c++) {
-        char *dir = ftc_path_join(root, *c);
+        char *dir = **c ? ftc_path_join(root, *c) : ftc_xstrdup(root);
         char *db = ftc_path_join(dir, "compile_commands.json");
         int found = ftc_is_file(db);
         free(db);
@@ -324,7 +324,11 @@ int ftc_audit_main(int argc, char **argv)
         ftc_error("--out %s: cannot create: %s", o.out, strerror(errno));
         return 2;
     }
-    char *out = o.dry_run ? ftc_xstrdup(o.out) : ftc_realpath(o.out);
+    /* Absolute: every compile runs in its own directory. */
+    char *cwd = ftc_realpath(".");
+    char *out = o.dry_run ? ftc_path_join(cwd ? cwd : "/", o.out)
+                          : ftc_realpath(o.out);
+    free(cwd);
 
     size_t np = o.dirs.n;
     ftc_project *projects = calloc(np, sizeof(ftc_project));
