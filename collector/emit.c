@@ -33,6 +33,12 @@ static size_t utf8_len(const unsigned char *s)
     return n;
 }
 
+/* Characters that need no escape, copied in runs: most text is plain. */
+static int plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 void ftc_put_json_str(FILE *out, const char *s)
 {
     if (s == NULL) {
@@ -42,7 +48,14 @@ void ftc_put_json_str(FILE *out, const char *s)
     putc_unlocked('"', out);
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
+        const unsigned char *run = p;
+        while (plain(*p))
+            p++;
+        if (p > run)
+            fwrite(run, 1, (size_t)(p - run), out);
         unsigned char c = *p;
+        if (c == '\0')
+            break;
         if (c == '"' || c == '\\') {
             putc_unlocked('\\', out);
             putc_unlocked(c, out);
@@ -54,9 +67,6 @@ void ftc_put_json_str(FILE *out, const char *s)
             case '\t': fputs("\\t", out); break;
             default: fprintf(out, "\\u%04x", c); break;
             }
-            p++;
-        } else if (c < 0x80) {
-            putc_unlocked(c, out);
             p++;
         } else {
             size_t n = utf8_len(p);
@@ -146,13 +156,16 @@ int ftc_write_output(const char *path, int (*emit)(const ftc_store *, FILE *),
         free(tmp);
         return -1;
     }
-    static char buf[1 << 16];
-    setvbuf(out, buf, _IOFBF, sizeof buf);
+    /* Outputs are written on several threads: a buffer each. */
+    char *buf = malloc(1 << 18);
+    if (buf)
+        setvbuf(out, buf, _IOFBF, 1 << 18);
     int rc = emit(s, out);
     if (ferror(out))
         rc = -1;
     if (fclose(out) != 0)
         rc = -1;
+    free(buf);
     if (rc == 0 && rename(tmp, path) != 0)
         rc = -1;
     if (rc != 0) {

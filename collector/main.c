@@ -3,6 +3,7 @@
  * Exit status: 0 no findings that fail (see --fail-on), 1 findings that
  * do, 2 usage error, 3 nothing could be collected, 4 an output could not
  * be written. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,27 @@ static int parse_args(int argc, char **argv, opts *o)
     return -1;
 }
 
+typedef struct out_job {
+    const ftc_store *s;
+    const ftc_out_opts *sarif;    /* set for the SARIF output */
+    const char *path;
+    int (*emit)(const ftc_store *, FILE *);
+    char err[1024];
+    int rc;
+} out_job;
+
+static void *run_job(void *arg)
+{
+    out_job *j = arg;
+    if (j->sarif)
+        j->rc = ftc_write_sarif_files(j->s, j->sarif, j->path, j->err,
+                                      sizeof j->err);
+    else
+        j->rc = ftc_write_output(j->path, j->emit, j->s, j->err,
+                                 sizeof j->err);
+    return NULL;
+}
+
 /* Open findings that fail the build under --fail-on. */
 static size_t failing(const ftc_store *s, const char *fail_on)
 {
@@ -254,24 +276,35 @@ int main(int argc, char **argv)
         status = EXIT_OUTPUT;
     }
 
-    struct { const char *path; int (*emit)(const ftc_store *, FILE *); } outs[] = {
-        {o.json, ftc_emit_json}, {o.markdown, ftc_emit_markdown},
-        {o.html, ftc_emit_html}, {o.csv, ftc_emit_csv},
-        {o.gitlab, ftc_emit_gitlab},
-        {o.github ? "-" : NULL, ftc_emit_github},
-        {o.text ? "-" : NULL, ftc_emit_text},
+    /* Files on their own threads (the store is read-only now), then the
+     * standard-output ones in order. */
+    out_job jobs[] = {
+        {&s, &o.out, o.sarif, NULL, "", 0}, {&s, NULL, o.json, ftc_emit_json, "", 0},
+        {&s, NULL, o.markdown, ftc_emit_markdown, "", 0},
+        {&s, NULL, o.html, ftc_emit_html, "", 0},
+        {&s, NULL, o.csv, ftc_emit_csv, "", 0},
+        {&s, NULL, o.gitlab, ftc_emit_gitlab, "", 0},
+        {&s, NULL, o.github ? "-" : NULL, ftc_emit_github, "", 0},
+        {&s, NULL, o.text ? "-" : NULL, ftc_emit_text, "", 0},
     };
-    if (o.sarif &&
-        ftc_write_sarif_files(&s, &o.out, o.sarif, err, sizeof err) != 0) {
-        fprintf(stderr, "ftcheck-collect: %s\n", err);
-        status = EXIT_OUTPUT;
-    }
-    for (size_t i = 0; i < sizeof outs / sizeof outs[0]; i++) {
-        if (outs[i].path == NULL)
+    size_t njobs = sizeof jobs / sizeof jobs[0];
+    pthread_t threads[sizeof jobs / sizeof jobs[0]];
+    int started[sizeof jobs / sizeof jobs[0]] = {0};
+    for (size_t i = 0; i < njobs; i++) {
+        if (jobs[i].path == NULL || strcmp(jobs[i].path, "-") == 0)
             continue;
-        if (ftc_write_output(outs[i].path, outs[i].emit, &s, err,
-                             sizeof err) != 0) {
-            fprintf(stderr, "ftcheck-collect: %s\n", err);
+        started[i] = o.jobs > 1 &&
+                     pthread_create(&threads[i], NULL, run_job, &jobs[i]) == 0;
+        if (!started[i])
+            run_job(&jobs[i]);
+    }
+    for (size_t i = 0; i < njobs; i++) {
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        else if (jobs[i].path && strcmp(jobs[i].path, "-") == 0)
+            run_job(&jobs[i]);
+        if (jobs[i].path && jobs[i].rc != 0) {
+            fprintf(stderr, "ftcheck-collect: %s\n", jobs[i].err);
             status = EXIT_OUTPUT;
         }
     }

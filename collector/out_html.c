@@ -185,12 +185,12 @@ static void chart_trend(FILE *out, const ftc_store *s)
             "<polyline fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"2\" "
             "points=\"", w + 40, h + 30);
     for (size_t i = 0; i < nr; i++)
-        fprintf(out, "%.1f,%.1f ", 20 + (nr > 1 ? (double)i * w / (double)(nr - 1) : 0),
+        fprintf(out, "%.1f,%.1f ", 30 + (nr > 1 ? (double)i * (w - 80) / (double)(nr - 1) : 0),
                 10 + h - (double)totals[i] * h / (double)max);
     fputs("\"/>", out);
     for (size_t i = 0; i < nr; i++)
         fprintf(out, "<text x=\"%.1f\" y=\"%d\" font-size=\"11\">#%lld: %zu"
-                "</text>", 20 + (nr > 1 ? (double)i * w / (double)(nr - 1) : 0),
+                "</text>", 30 + (nr > 1 ? (double)i * (w - 80) / (double)(nr - 1) : 0),
                 h + 25, runs[i], totals[i]);
     fputs("</svg>\n", out);
 }

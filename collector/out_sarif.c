@@ -306,6 +306,9 @@ int ftc_write_sarif_files(const ftc_store *s, const ftc_out_opts *o,
         }
         sprintf(tmp, "%s.tmp", name);
         FILE *out = fopen(tmp, "wb");
+        char *buf = out ? malloc(1 << 18) : NULL;
+        if (buf)
+            setvbuf(out, buf, _IOFBF, 1 << 18);
         if (out == NULL) {
             snprintf(err, errlen, "%s: cannot create", name);
             rc = -1;
@@ -325,6 +328,7 @@ int ftc_write_sarif_files(const ftc_store *s, const ftc_out_opts *o,
                 rc = -1;
             }
         }
+        free(buf);
         free(tmp);
         free(name);
     }
