@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "collect.h"
 #include "ftc_config.h"
@@ -286,6 +287,24 @@ static int cmp_appeared(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* SQLite does not call the busy handler where waiting could deadlock
+ * (switching a new database to WAL while another process does the same):
+ * back off and try again, for as long as the busy timeout. */
+static int exec_retry(sqlite3 *db, const char *sql)
+{
+    int rc = SQLITE_BUSY;
+    for (long waited = 0; waited < BUSY_MS * 1000L; ) {
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+            break;
+        long us = 5000 + (long)(rand() % 20000);
+        struct timespec ts = {0, us * 1000L};
+        nanosleep(&ts, NULL);
+        waited += us;
+    }
+    return rc;
+}
+
 int ftc_history_record(ftc_store *s, const char *path, const char *label,
                        const char *when, char *err, size_t errlen)
 {
@@ -295,6 +314,7 @@ int ftc_history_record(ftc_store *s, const char *path, const char *label,
         return fail(db, path, "cannot open", err, errlen) +
                (sqlite3_close(db) & 0);
     sqlite3_busy_timeout(db, BUSY_MS);
+    srand((unsigned)getpid());   /* writers back off by different times */
     char now[32];
     if (when == NULL) {
         time_t t = time(NULL);
@@ -304,9 +324,9 @@ int ftc_history_record(ftc_store *s, const char *path, const char *label,
         when = now;
     }
     int rc = 0;
-    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
-                     NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    if (exec_retry(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;")
+            != SQLITE_OK ||
+        exec_retry(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
         rc = fail(db, path, "cannot lock", err, errlen);
     } else if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK) {
         rc = fail(db, path, "not an ftcheck history database", err, errlen);

@@ -524,7 +524,7 @@ def scenario_concurrent():
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(db + suffix):
             os.remove(db + suffix)
-    n = 12
+    n = 24
     procs = [subprocess.Popen([COLLECT, "--history", db, "--label",
                                "w%d" % i, "--fail-on", "never", "--quiet",
                                INPUTS], cwd=WORK,
