@@ -226,17 +226,28 @@ static void report_used(ftc_report *rep, const ftc_var *def,
 static void check_def(const ftc_tu *tu, ftc_report *rep, const ftc_var *def,
                       const ftc_func *init, int multi_phase)
 {
+    const char *name = module_name(def, init ? init->name : NULL);
     slots_ref s = def_slots(tu, def);
     if (!s.present) {
         /* No slots: single-phase unless PyModuleDef_Init receives it. */
-        if (multi_phase)
+        if (multi_phase) {
+            ftc_report_module(rep, name, "missing", def->name_loc);
             report_missing(tu, rep, def, NULL, init, NULL);
+        }
         return;
     }
-    if (s.table < 0)
-        return;   /* slots we cannot follow: say nothing rather than guess */
+    if (s.table < 0) {
+        /* slots we cannot follow: say nothing rather than guess */
+        ftc_report_module(rep, name, "unknown", def->name_loc);
+        return;
+    }
     const ftc_var *table = &tu->globals.items[s.table];
     slot_scan scan = scan_slots(tu, table);
+    static const char *const gil_names[] = {
+        [GIL_MISSING] = "missing", [GIL_NOT_USED] = "declared-not-used",
+        [GIL_USED] = "declares-used", [GIL_OTHER] = "unknown",
+        [GIL_COMPILED_OUT] = "declared-not-used"};
+    ftc_report_module(rep, name, gil_names[scan.decl], def->name_loc);
     switch (scan.decl) {
     case GIL_MISSING:
         report_missing(tu, rep, def, table, init, &scan);
@@ -313,6 +324,19 @@ static framework generated_by(const ftc_tu *tu)
     return FW_NONE;
 }
 
+/* The module a generated file initialises: its PyInit_ function's name. */
+static const char *generated_module(const ftc_tu *tu, ftc_loc *at)
+{
+    for (size_t i = 0; i < tu->functions.count; i++) {
+        const char *name = ftc_capi_module_init_name(tu->functions.items[i].name);
+        if (name && ftc_tu_is_project_file(tu, tu->functions.items[i].name_loc.file)) {
+            *at = tu->functions.items[i].name_loc;
+            return name;
+        }
+    }
+    return NULL;
+}
+
 /* The .pyx a Cython-generated file names in its metadata block. */
 static const char *cython_source(const ftc_tu *tu, ftc_report *rep)
 {
@@ -345,6 +369,10 @@ static void check_cython(const ftc_tu *tu, ftc_report *rep)
      * directive on purpose: a deliberate statement, like Py_MOD_GIL_USED. */
     if (forced && forced->defined && strcmp(forced->value, "0") == 0 && m && m->defined &&
         !strstr(m->value, "Py_MOD_GIL_NOT_USED")) {
+        ftc_loc init_at = forced->loc;
+        const char *module = generated_module(tu, &init_at);
+        if (module)
+            ftc_report_module(rep, module, "declares-used", init_at);
         ftc_finding *f = ftc_report_add(
             rep, RULE, FTC_LEVEL_NOTE, FTC_CERTAIN, (ftc_range){forced->loc, forced->loc},
             "Cython module%s%s declares that it needs the GIL "
@@ -357,11 +385,17 @@ static void check_cython(const ftc_tu *tu, ftc_report *rep)
     for (size_t i = 0; i < tu->files.count; i++)
         if (tu->files.items[i].is_main)
             at.begin = at.end = ftc_tu_loc_at(tu, (int32_t)i, 0);
-    if (m && m->defined) {
-        if (strstr(m->value, "Py_MOD_GIL_NOT_USED"))
-            return;
-        at.begin = at.end = m->loc;
+    ftc_loc init_at = at.begin;
+    const char *module = generated_module(tu, &init_at);
+    if (m && m->defined && strstr(m->value, "Py_MOD_GIL_NOT_USED")) {
+        if (module)
+            ftc_report_module(rep, module, "declared-not-used", init_at);
+        return;
     }
+    if (module)
+        ftc_report_module(rep, module, "missing", init_at);
+    if (m && m->defined)
+        at.begin = at.end = m->loc;
     ftc_finding *f = ftc_report_add(
         rep, RULE, FTC_LEVEL_WARNING, FTC_CERTAIN, at,
         "Cython module%s%s does not declare freethreading_compatible: importing it "
@@ -383,6 +417,11 @@ static void check_swig(const ftc_tu *tu, ftc_report *rep)
     const ftc_macro_def *version = ftc_tu_macro(tu, "SWIG_VERSION");
     const ftc_macro_def *swig = ftc_tu_macro(tu, "SWIGPYTHON");
     long long v = version && version->defined ? strtoll(version->value, NULL, 0) : 0;
+    ftc_loc init_at = swig->loc;
+    const char *module = generated_module(tu, &init_at);
+    int declared = nogil && nogil->defined && !(v > 0 && v < 0x040400);
+    if (module)
+        ftc_report_module(rep, module, declared ? "declared-not-used" : "missing", init_at);
     /* Output of SWIG before 4.4 has no code that honours SWIGPYTHON_NOGIL. */
     if (nogil && nogil->defined && v > 0 && v < 0x040400) {
         ftc_finding *f = ftc_report_add(
@@ -422,6 +461,9 @@ static void check_binding_macros(const ftc_tu *tu, ftc_report *rep)
                          strstr(u->args[a], "mod_gil_not_used(false)"))
                     used = 1;
             }
+            ftc_report_module(rep, name,
+                              not_used ? "declared-not-used" : used ? "declares-used" : "missing",
+                              u->range.begin);
             if (not_used)
                 continue;
             ftc_finding *f = ftc_report_add(
@@ -441,12 +483,15 @@ static void check_binding_macros(const ftc_tu *tu, ftc_report *rep)
                                 "later) once the module is safe without the GIL");
         } else if (strcmp(u->name, "NB_MODULE") == 0) {
             const ftc_macro_def *ft = ftc_tu_macro(tu, "NB_FREE_THREADED");
-            if (ft && ft->defined)
+            if (ft && ft->defined) {
+                ftc_report_module(rep, name, "declared-not-used", u->range.begin);
                 continue;
+            }
             /* nanobind_add_module(... FREE_THREADED) defines NB_FREE_THREADED
              * only for a free-threaded interpreter: in a GIL build its absence
              * says nothing. */
             int ft_build = ftc_tu_gil_disabled(tu);
+            ftc_report_module(rep, name, ft_build ? "missing" : "unknown", u->range.begin);
             ftc_finding *f = ftc_report_add(
                 rep, RULE, ft_build ? FTC_LEVEL_WARNING : FTC_LEVEL_NOTE,
                 ft_build ? FTC_CERTAIN : FTC_LIKELY, u->range,
@@ -570,6 +615,7 @@ static void check_single_phase(const ftc_tu *tu, ftc_report *rep, const ftc_func
         const ftc_expr *target = c->nkids ? ftc_expr_strip(c->kids[0]) : NULL;
         if (d.local >= 0 && !(target && target->kind == FTC_E_REF &&
                               target->ref == FTC_REF_LOCAL && target->ref_index == d.local)) {
+            ftc_report_module(rep, name, "missing", fn->name_loc);
             ftc_finding *f = ftc_report_add(
                 rep, RULE, FTC_LEVEL_WARNING, FTC_CERTAIN, c->range,
                 "PyUnstable_Module_SetGIL is called on something other than the module "
@@ -577,7 +623,10 @@ static void check_single_phase(const ftc_tu *tu, ftc_report *rep, const ftc_func
             ftc_finding_suggest(rep, f, "pass the module PyModule_Create returned");
             return;
         }
-        if (c->nkids >= 2 && ftc_expr_has_macro(c->kids[1], "Py_MOD_GIL_USED")) {
+        int used = c->nkids >= 2 && ftc_expr_has_macro(c->kids[1], "Py_MOD_GIL_USED");
+        ftc_report_module(rep, name, used ? "declares-used" : "declared-not-used",
+                          fn->name_loc);
+        if (used) {
             ftc_finding *f = ftc_report_add(rep, RULE, FTC_LEVEL_NOTE, FTC_CERTAIN, c->range,
                                             "module '%s' declares that it needs the GIL "
                                             "(Py_MOD_GIL_USED)", name);
@@ -586,8 +635,12 @@ static void check_single_phase(const ftc_tu *tu, ftc_report *rep, const ftc_func
         }
         return;   /* declared */
     }
-    if (compiled_out_word(tu, fn->range, "PyUnstable_Module_SetGIL"))
-        return;   /* declared under #ifdef Py_GIL_DISABLED */
+    if (compiled_out_word(tu, fn->range, "PyUnstable_Module_SetGIL")) {
+        /* declared under #ifdef Py_GIL_DISABLED */
+        ftc_report_module(rep, name, "declared-not-used", fn->name_loc);
+        return;
+    }
+    ftc_report_module(rep, name, "missing", fn->name_loc);
     ftc_finding *f = ftc_report_add(
         rep, RULE, FTC_LEVEL_WARNING, FTC_CERTAIN, create->range,
         "single-phase module '%s' never calls PyUnstable_Module_SetGIL(m, "
@@ -667,9 +720,12 @@ static void check_export_hook(const ftc_tu *tu, ftc_report *rep, const ftc_func 
     if (table < 0 || (size_t)table >= tu->globals.count)
         return;
     const ftc_var *v = &tu->globals.items[table];
-    if (ftc_expr_walk(v->init, has_mod_gil, NULL) || compiled_out_word(tu, v->range, "Py_mod_gil"))
-        return;
     const char *name = ftc_capi_module_init_name(fn->name);
+    if (ftc_expr_walk(v->init, has_mod_gil, NULL) || compiled_out_word(tu, v->range, "Py_mod_gil")) {
+        ftc_report_module(rep, name, "declared-not-used", fn->name_loc);
+        return;
+    }
+    ftc_report_module(rep, name, "missing", fn->name_loc);
     ftc_finding *f = ftc_report_add(
         rep, RULE, FTC_LEVEL_WARNING, FTC_CERTAIN, (ftc_range){v->name_loc, v->name_loc},
         "module '%s' does not declare Py_mod_gil in the slots '%s' that %s returns: "

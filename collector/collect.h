@@ -53,6 +53,12 @@ typedef struct ftc_cfinding {
 } ftc_cfinding;
 
 /* One parsed side file (or one run of it), before merging. */
+/* A module a side file reports with its GIL declaration (facts.modules). */
+typedef struct ftc_side_module {
+    const char *name, *gil, *file;
+    uint32_t line;
+} ftc_side_module;
+
 typedef struct ftc_side_tu {
     const char *project;      /* from the run; NULL if absent */
     const char *status;       /* analysed, skipped, failed */
@@ -62,6 +68,8 @@ typedef struct ftc_side_tu {
     int gil_disabled, has_errors;
     const char **rules;       /* enabledRules */
     size_t nrules;
+    ftc_side_module *modules; /* every module the checks saw */
+    size_t nmodules;
     ftc_cfinding *findings;
     size_t nfindings;
     cJSON *driver_rules;      /* SARIF rules array, detached; may be NULL */

@@ -275,6 +275,24 @@ static void tu_facts(ftc_side *side, ftc_side_tu *tu, const cJSON *facts)
     tu->clang_version = str(facts, "clangVersion");
     tu->gil_disabled = boolean(facts, "gilDisabled");
     tu->has_errors = boolean(facts, "hasErrors");
+    const cJSON *mods = item(facts, "modules");
+    int nm = cJSON_IsArray(mods) ? cJSON_GetArraySize(mods) : 0;
+    if (nm > 0) {
+        tu->modules = ftc_arena_alloc(&side->arena, (size_t)nm * sizeof(*tu->modules));
+        const cJSON *e;
+        cJSON_ArrayForEach(e, mods) {
+            const char *name = str(e, "name"), *gil = str(e, "gil");
+            const cJSON *line = item(e, "line");
+            if (tu->modules == NULL || name == NULL || gil == NULL)
+                continue;   /* a malformed entry is skipped, not fatal */
+            ftc_side_module *m = &tu->modules[tu->nmodules++];
+            m->name = name;
+            m->gil = gil;
+            m->file = str(e, "file");
+            m->line = cJSON_IsNumber(line) && line->valuedouble > 0
+                          ? (uint32_t)line->valuedouble : 0;
+        }
+    }
     const cJSON *rules = item(facts, "enabledRules");
     int n = cJSON_IsArray(rules) ? cJSON_GetArraySize(rules) : 0;
     if (n > 0) {

@@ -292,6 +292,48 @@ static int add_finding(ftc_store *s, const char *project,
     return 0;
 }
 
+static ftc_gil gil_of(const char *s)
+{
+    if (s == NULL)
+        return FTC_GIL_UNKNOWN;
+    if (strcmp(s, "declared-not-used") == 0)
+        return FTC_GIL_NOT_USED;
+    if (strcmp(s, "declares-used") == 0)
+        return FTC_GIL_USED;
+    if (strcmp(s, "missing") == 0)
+        return FTC_GIL_MISSING;
+    return FTC_GIL_UNKNOWN;
+}
+
+/* Record a module's GIL status in its project; the worst status seen (in
+ * any TU or configuration) wins. */
+static int note_module(ftc_store *s, ftc_project *p, const char *name, ftc_gil g,
+                       const char *file, uint32_t line)
+{
+    (void)s;
+    if (name == NULL)
+        return 0;
+    size_t j = 0;
+    while (j < p->nmodules && p->modules[j].name != name)
+        j++;
+    if (j == p->nmodules) {
+        ftc_module *nm = realloc(p->modules, (j + 1) * sizeof(*nm));
+        if (nm == NULL)
+            return -1;
+        p->modules = nm;
+        nm[j].name = name;
+        nm[j].file = file;
+        nm[j].line = line;
+        nm[j].gil = g;
+        p->nmodules++;
+    } else if (g > p->modules[j].gil) {
+        p->modules[j].gil = g;
+    }
+    if (g > p->gil)
+        p->gil = g;
+    return 0;
+}
+
 static int add_tu(ftc_store *s, const ftc_side *side, const ftc_side_tu *tu)
 {
     const char *pname = tu->project && tu->project[0] ? tu->project
@@ -319,6 +361,10 @@ static int add_tu(ftc_store *s, const ftc_side *side, const ftc_side_tu *tu)
     if (p->source_root == NULL)
         p->source_root = IN(tu->source_root);
     const char *status = tu->status ? tu->status : "analysed";
+    for (size_t i = 0; i < tu->nmodules; i++)
+        if (note_module(s, p, IN(tu->modules[i].name), gil_of(tu->modules[i].gil),
+                        IN(tu->modules[i].file), tu->modules[i].line) != 0)
+            return -1;
     if (strcmp(status, "analysed") == 0) {
         p->tus_analysed++;
         p->tus_errors += tu->has_errors != 0;
@@ -467,6 +513,23 @@ static const char *api_name(ftc_store *s, const char *text)
     return NULL;
 }
 
+static int compare_modules(const void *a, const void *b)
+{
+    const ftc_module *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c == 0)
+        c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Modules in name order, whatever order the side files came in (shards
+ * merged must equal one run). */
+static void sort_modules(ftc_project *p)
+{
+    if (p->nmodules > 1)
+        qsort(p->modules, p->nmodules, sizeof(*p->modules), compare_modules);
+}
+
 static int derive_modules(ftc_store *s, ftc_project *p)
 {
     for (size_t i = p->first; i < p->first + p->count; i++) {
@@ -479,24 +542,8 @@ static int derive_modules(ftc_store *s, ftc_project *p)
             continue;
         ftc_gil g = strstr(f->message, "declares that it needs the GIL")
                         ? FTC_GIL_USED : FTC_GIL_MISSING;
-        size_t j = 0;
-        while (j < p->nmodules && p->modules[j].name != name)
-            j++;
-        if (j == p->nmodules) {
-            ftc_module *nm = realloc(p->modules, (j + 1) * sizeof(*nm));
-            if (nm == NULL)
-                return -1;
-            p->modules = nm;
-            nm[j].name = name;
-            nm[j].file = f->loc.uri;
-            nm[j].line = f->loc.line;
-            nm[j].gil = g;
-            p->nmodules++;
-        } else if (g > p->modules[j].gil) {
-            p->modules[j].gil = g;
-        }
-        if (g > p->gil)
-            p->gil = g;
+        if (note_module(s, p, name, g, f->loc.uri, f->loc.line) != 0)
+            return -1;
     }
     if (p->gil == FTC_GIL_UNKNOWN && p->gil_rule_tus > 0)
         p->gil = FTC_GIL_NOT_USED;
@@ -567,6 +614,7 @@ int ftc_store_finish(ftc_store *s)
         qsort(p->clangs, p->nclangs, sizeof(ftc_count), cmp_count);
         if (derive_modules(s, p) != 0)
             return -1;
+        sort_modules(p);
         verdict(p);
     }
     /* The borrowed-reference APIs still in use, most frequent first. */

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 void ftc_report_init(ftc_report *r, ftc_arena *arena)
 {
@@ -11,6 +12,8 @@ void ftc_report_init(ftc_report *r, ftc_arena *arena)
     r->findings.count = r->findings.cap = 0;
     r->notifications.items = NULL;
     r->notifications.count = r->notifications.cap = 0;
+    r->modules.items = NULL;
+    r->modules.count = r->modules.cap = 0;
 }
 
 void ftc_report_release(ftc_report *r)
@@ -21,6 +24,7 @@ void ftc_report_release(ftc_report *r)
     }
     ftc_vec_free(&r->findings);
     ftc_vec_free(&r->notifications);
+    ftc_vec_free(&r->modules);
 }
 
 static char *vformat(ftc_arena *a, const char *fmt, va_list ap)
@@ -125,6 +129,22 @@ void ftc_report_notify(ftc_report *r, ftc_level level, const char *id,
     n->level = level;
     n->id = id;
     n->message = msg ? msg : id;
+}
+
+void ftc_report_module(ftc_report *r, const char *name, const char *gil, ftc_loc loc)
+{
+    for (size_t i = 0; i < r->modules.count; i++)
+        if (strcmp(r->modules.items[i].name, name) == 0)
+            return;     /* first verdict wins: one per module */
+    ftc_module_fact *m = FTC_VEC_PUSH(&r->modules);
+    char *copy = ftc_arena_strdup(r->arena, name);
+    if (m == NULL || copy == NULL) {
+        out_of_memory(r);
+        return;
+    }
+    m->name = copy;
+    m->gil = gil;
+    m->loc = loc;
 }
 
 const char *ftc_level_name(ftc_level level)

@@ -55,10 +55,20 @@ typedef struct ftc_notification {
     const char *message;
 } ftc_notification;
 
+/* A module the checks saw and how it declares the GIL, so reports can list
+ * every module and not only those with findings. gil is one of
+ * "declared-not-used", "declares-used", "missing", "unknown". */
+typedef struct ftc_module_fact {
+    const char *name;
+    const char *gil;
+    ftc_loc loc;
+} ftc_module_fact;
+
 typedef struct ftc_report {
     ftc_arena *arena;          /* the TU's: strings below live there */
     FTC_VEC(ftc_finding) findings;
     FTC_VEC(ftc_notification) notifications;
+    FTC_VEC(ftc_module_fact) modules;
 } ftc_report;
 
 void ftc_report_init(ftc_report *r, ftc_arena *arena);
@@ -93,6 +103,8 @@ void ftc_report_notify(ftc_report *r, ftc_level level, const char *id,
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+
+void ftc_report_module(ftc_report *r, const char *name, const char *gil, ftc_loc loc);
 
 const char *ftc_level_name(ftc_level level);           /* "note", ... */
 const char *ftc_confidence_name(ftc_confidence c);     /* "certain", ... */

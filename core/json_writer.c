@@ -339,6 +339,17 @@ cJSON *ftc_tu_facts_json(ftc_wctx *w)
     for (size_t i = 0; cfg && i < ftc_check_count && i < FTC_MAX_CHECKS; i++)
         if (cfg->enabled[i])
             ftc_json_str(w, rules, NULL, ftc_checks[i]->id);
+    /* Every module the checks saw, with its GIL declaration. */
+    cJSON *modules = ftc_json_arr(w, o, "modules");
+    for (size_t i = 0; res && i < res->report.modules.count; i++) {
+        const ftc_module_fact *m = &res->report.modules.items[i];
+        cJSON *e = ftc_json_obj(w, modules, NULL);
+        ftc_wfile *f = ftc_wctx_file(w, m->loc.file);
+        ftc_json_str(w, e, "name", ftc_wctx_cstr(w, m->name));
+        ftc_json_str(w, e, "gil", m->gil);
+        ftc_json_str(w, e, "file", f ? f->uri : NULL);
+        ftc_json_num(w, e, "line", m->loc.line);
+    }
     return o;
 }
 

@@ -58,6 +58,35 @@ def save(path, doc):
         json.dump(doc, f)
 
 
+# ---- modules ------------------------------------------------------------------
+
+def scenario_modules():
+    """Every module a side file lists is in the summary with its GIL status,
+    the worst over all TUs; modules with no finding included."""
+    with open(ESCALATION, encoding="utf-8") as f:
+        doc = json.load(f)
+    facts = doc["runs"][0]["properties"]["ftcheck"]
+    facts["project"] = "mods"
+    facts["modules"] = [
+        {"name": "eggs", "gil": "declared-not-used", "file": "eggs.c", "line": 3},
+        {"name": "spam", "gil": "missing", "file": "spam.c", "line": 9},
+        {"name": "ham", "gil": "unknown", "file": "ham.c", "line": 1},
+        {"name": 42, "gil": "missing"},          # malformed: skipped
+    ]
+    save(w("in", "a.sarif"), doc)
+    # Another TU (another configuration) says eggs needs the GIL: worst wins.
+    facts["mainFile"] = "other.c"
+    facts["modules"] = [{"name": "eggs", "gil": "declares-used", "file": "eggs.c",
+                         "line": 3}]
+    save(w("in", "b.sarif"), doc)
+    run("--json", w("summary.json"), w("in"), expect=(0, 1))
+    mods = {m["name"]: m for m in project(load(w("summary.json")), "mods")["modules"]}
+    check(mods.get("spam", {}).get("gil") == "missing", "spam missing: %s" % mods)
+    check(mods.get("eggs", {}).get("gil") == "declares-used", "eggs worst: %s" % mods)
+    check(mods.get("ham", {}).get("gil") == "unknown", "ham unknown: %s" % mods)
+    check(list(mods) == sorted(mods), "modules in name order: %s" % list(mods))
+
+
 # ---- golden ------------------------------------------------------------------
 
 def normalise(name, text):
