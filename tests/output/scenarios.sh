@@ -191,6 +191,18 @@ PY
     grep -q 'return PyImport_AddModuleRef("spam");' newref.c || fail "$(cat newref.c)"
     plugin -fsyntax-only -Werror newref.c
     ;;
+developer-options)
+    # profile prints the time of lowering and of each check; dump-ir the IR.
+    plugin -fsyntax-only -fplugin-arg-ftcheck-diagnostics=off -fplugin-arg-ftcheck-profile \
+        "$SRCDIR/inputs/module.c" 2> p.txt
+    for what in lowering borrowed-ref static-global missing-mod-gil; do
+        grep -q "ftcheck profile: .*module.c: $what [0-9.]* ms" p.txt || fail "no $what in: $(cat p.txt)"
+    done
+    plugin -fsyntax-only -fplugin-arg-ftcheck-diagnostics=off -fplugin-arg-ftcheck-dump-ir \
+        "$SRCDIR/inputs/module.c" 2> d.txt
+    grep -q "^global [0-9]* spam_slots : " d.txt || fail "no globals in the dump: $(head d.txt)"
+    grep -q "^function [0-9]* PyInit_spam " d.txt || fail "no functions in the dump: $(head d.txt)"
+    ;;
 *)
     fail "unknown scenario $1"
     ;;
