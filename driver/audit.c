@@ -234,26 +234,6 @@ static char *project_name(const char *root, ftc_project *prev, size_t nprev)
     }
 }
 
-/* Remove the side files of an earlier audit, so they cannot mix with
- * this one's. */
-static void clean_out(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if ((n > 6 && strcmp(e->d_name + n - 6, ".sarif") == 0) ||
-            (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0)) {
-            char *p = ftc_path_join(dir, e->d_name);
-            unlink(p);
-            free(p);
-        }
-    }
-    closedir(d);
-}
-
 static const char *find_compdb(const char *root, char **owned)
 {
     static const char *const cands[] = {"", "build", NULL};
@@ -345,7 +325,7 @@ int ftc_audit_main(int argc, char **argv)
         p->out = ftc_path_join(out, p->name);
         if (!o.dry_run) {
             if (o.shard_n == 1)
-                clean_out(p->out);
+                ftc_remove_side_files(p->out);
             ftc_mkdirs(p->out);
         }
         char *owned = NULL;

@@ -61,24 +61,6 @@ static void count_side_files(const char *dir, int *analysed, long *findings)
     closedir(d);
 }
 
-static void clean_out(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d == NULL)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if ((n > 6 && strcmp(e->d_name + n - 6, ".sarif") == 0) ||
-            (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0)) {
-            char *p = ftc_path_join(dir, e->d_name);
-            unlink(p);
-            free(p);
-        }
-    }
-    closedir(d);
-}
-
 int ftc_build_main(int argc, char **argv)
 {
     enum { O_OUT = 256, O_PROJECT, O_CLANG, O_NOREPORT };
@@ -126,7 +108,7 @@ int ftc_build_main(int argc, char **argv)
     if (project == NULL)
         project = ftc_basename(cwd);
     char *side_dir = ftc_path_join(out, project);
-    clean_out(side_dir);
+    ftc_remove_side_files(side_dir);
     if (ftc_mkdirs(side_dir) != 0) {
         ftc_error("%s: cannot create: %s", side_dir, strerror(errno));
         return 2;

@@ -47,6 +47,9 @@ uint64_t ftc_fnv1a(const void *data, size_t len, uint64_t h);
  * its stdout with trailing newlines removed, or NULL when it could not run
  * or exited non-zero. */
 char *ftc_capture(char *const argv[]);
+/* Remove the .sarif and .json side files of an earlier run from dir, so
+ * they cannot mix with this one's. */
+void ftc_remove_side_files(const char *dir);
 
 /* Append s to buf quoted for a POSIX shell, when it needs it. */
 void ftc_shell_quote(char **buf, size_t *len, const char *s);

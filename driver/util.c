@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "ftc_util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -318,4 +319,22 @@ void ftc_note(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+void ftc_remove_side_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if ((n > 6 && strcmp(e->d_name + n - 6, ".sarif") == 0) ||
+            (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0)) {
+            char *p = ftc_path_join(dir, e->d_name);
+            unlink(p);
+            free(p);
+        }
+    }
+    closedir(d);
 }
