@@ -110,14 +110,15 @@ static int find_use(const ftc_expr *e, use_search *s)
     return find_use_kids(e, s, 0);
 }
 
-typedef struct assign_search {
+/* A question about one local, answered by a tree walk. */
+typedef struct local_search {
     int32_t local;
     int found;
-} assign_search;
+} local_search;
 
 static int assigns_local(const ftc_expr *e, void *ctx)
 {
-    assign_search *s = ctx;
+    local_search *s = ctx;
     if ((e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_ref_to_local(e->kids[0], s->local)) ||
         (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == s->local))
         return s->found = 1;
@@ -126,7 +127,7 @@ static int assigns_local(const ftc_expr *e, void *ctx)
 
 static int increfs_local(const ftc_expr *e, void *ctx)
 {
-    assign_search *s = ctx;
+    local_search *s = ctx;
     if (e->kind == FTC_E_CALL && ftc_capi_is_incref(e->name) && e->nkids >= 1 &&
         is_ref_to_local(e->kids[0], s->local))
         return s->found = 1;
@@ -135,7 +136,7 @@ static int increfs_local(const ftc_expr *e, void *ctx)
 
 static int tree_has(const ftc_expr *e, int (*f)(const ftc_expr *, void *), int32_t local)
 {
-    assign_search s = {local, 0};
+    local_search s = {local, 0};
     ftc_expr_walk(e, f, &s);
     return s.found;
 }
@@ -353,15 +354,10 @@ static void compute_preds(func_ctx *fc, ftc_arena *a)
 
 /* ---- fresh containers --------------------------------------------------------- */
 
-typedef struct publish_search {
-    int32_t local;
-    int found;
-} publish_search;
-
 /* Does this tree hand `local` to something that may keep it? */
 static int publishes(const ftc_expr *e, void *ctx)
 {
-    publish_search *s = ctx;
+    local_search *s = ctx;
     const ftc_expr *rhs = e->kind == FTC_E_ASSIGN && e->nkids == 2 ? ftc_expr_strip(e->kids[1]) : NULL;
     /* g = Py_NewRef(list) stores it as surely as g = list. */
     if (rhs && rhs->kind == FTC_E_CALL && ftc_capi_is_incref(rhs->name) && rhs->nkids == 1)
@@ -424,7 +420,7 @@ static void note_assignment(creation_search *s, const ftc_expr *value)
 /* Does this statement (re)create `local`? */
 static int creates_local(const ftc_expr *e, void *ctx)
 {
-    assign_search *s = ctx;
+    local_search *s = ctx;
     if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_ref_to_local(e->kids[0], s->local) &&
         creates(e->kids[1]))
         return s->found = 1;
@@ -455,7 +451,7 @@ static int published_before(const func_ctx *fc, int32_t local, stmt_pos use)
         int stopped = 0;
         for (int32_t k = from; k >= 0; k--) {
             const ftc_expr *stmt = fn->blocks[b].stmts[k];
-            publish_search p = {local, 0};
+            local_search p = {local, 0};
             ftc_expr_walk(stmt, publishes, &p);
             if (p.found) {
                 found = 1;

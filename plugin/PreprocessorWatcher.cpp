@@ -58,7 +58,11 @@ void PreprocessorWatcher::MacroExpands(const clang::Token &Name,
                                        const clang::MacroArgs *Args) {
   const clang::MacroInfo *MI = MD.getMacroInfo();
   bool IsWatched = WantUses && Watched.count(Name.getIdentifierInfo());
-  bool IsLibraryCall = WantCalls && Args && MI && MI->isFunctionLike();
+  // Only a TU that passes the C side's gate (includes_python) is lowered:
+  // record call invocations only then; the gating header comes first in
+  // practice, so nothing a check reads is lost.
+  bool IsLibraryCall = WantCalls && TU->includes_python && Args && MI &&
+                       MI->isFunctionLike();
   if ((!IsWatched && !IsLibraryCall) || !Locs.isProject(Name.getLocation()))
     return;
   // Invoked from another macro's body: that body's file decides. Inside a
