@@ -5,6 +5,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
+
 namespace ftcheck {
 
 int32_t LocationMap::enterFile(clang::FileID FID, clang::FileID Includer,
@@ -27,6 +29,40 @@ int32_t LocationMap::enterFile(clang::FileID FID, clang::FileID Includer,
     FileIDs.resize(Idx + 1);
   FileIDs[Idx] = FID;
   return Idx;
+}
+
+using Offset = clang::SourceLocation::UIntTy;
+static constexpr Offset OpenEnd = ~Offset(0);
+
+static Offset offsetOf(clang::SourceLocation L) {
+  constexpr Offset MacroBit = Offset(1) << (8 * sizeof(Offset) - 1);
+  return L.getRawEncoding() & ~MacroBit;
+}
+
+void LocationMap::lexing(clang::FileID FID, bool Entered) {
+  // An entered file's own text was allocated just before; on a return,
+  // whatever is allocated from now on is the includer's.
+  Offset From = Entered && FID.isValid()
+                    ? offsetOf(SM.getLocForStartOfFile(FID))
+                    : SM.getNextLocalOffset();
+  if (!ProjectSpans.empty() && ProjectSpans.back().second == OpenEnd)
+    ProjectSpans.back().second = From;
+  // A file we could not index is not known to be foreign: keep it.
+  int32_t Idx = FID.isValid() ? fileIndex(FID) : -1;
+  if (Idx < 0 || TU->files.items[Idx].kind == FTC_FILE_PROJECT)
+    ProjectSpans.push_back({From, OpenEnd});
+}
+
+bool LocationMap::mayBeProject(clang::SourceLocation L) const {
+  if (L.isInvalid())
+    return false;
+  if (SM.isLoadedSourceLocation(L))   // from a PCH or module: not tracked
+    return true;
+  Offset Off = offsetOf(L);
+  auto It = std::upper_bound(
+      ProjectSpans.begin(), ProjectSpans.end(), Off,
+      [](Offset O, const std::pair<Offset, Offset> &S) { return O < S.second; });
+  return It != ProjectSpans.end() && It->first <= Off;
 }
 
 ftc_loc LocationMap::loc(clang::SourceLocation L) const {

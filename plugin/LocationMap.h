@@ -34,9 +34,20 @@ public:
     return fileIndex(SM.getFileID(SM.getFileLoc(L)));
   }
   bool isProject(clang::SourceLocation L) const {
+    if (!mayBeProject(L))
+      return false;
     int32_t F = fileOf(L);
     return F >= 0 && TU->files.items[F].kind == FTC_FILE_PROJECT;
   }
+
+  // The preprocessor now lexes FID: just entered, or returned to.
+  void lexing(clang::FileID FID, bool Entered);
+  // False when L cannot be in a project file: its offset was allocated
+  // while no project file was being lexed. Exact answers walk macro
+  // expansions, which is most of our cost on headers that declare through
+  // macros (the C library's math.h, Python's own); this answers them
+  // with one search.
+  bool mayBeProject(clang::SourceLocation L) const;
 
   ftc_loc loc(clang::SourceLocation L) const;  // cached: nodes share locations
   ftc_range range(clang::SourceRange R) const;
@@ -59,6 +70,10 @@ private:
   // a parent and its first child start at the same place, so remember.
   mutable llvm::DenseMap<unsigned, ftc_loc> Cache;
   mutable llvm::DenseMap<unsigned, ftc_loc> EndCache;  // range ends in macros
+  // Offset stretches [first, second) allocated while a project file was
+  // current, in order; the last may still be open (second == ~0).
+  std::vector<std::pair<clang::SourceLocation::UIntTy,
+                        clang::SourceLocation::UIntTy>> ProjectSpans;
 };
 
 } // namespace ftcheck

@@ -34,12 +34,17 @@ void PreprocessorWatcher::FileChanged(clang::SourceLocation Loc,
                                       FileChangeReason Reason,
                                       clang::SrcMgr::CharacteristicKind FileType,
                                       clang::FileID PrevFID) {
+  if (Reason == ExitFile) {
+    Locs.lexing(SM.getFileID(Loc), /*Entered=*/false);
+    return;
+  }
   if (Reason != EnterFile)
     return;
   clang::FileID FID = SM.getFileID(Loc);
   if (FID.isInvalid())
     return;
   Locs.enterFile(FID, PrevFID, FileType != clang::SrcMgr::C_User);
+  Locs.lexing(FID, /*Entered=*/true);
 }
 
 static std::string spell(clang::Preprocessor &PP, const clang::Token *T) {
@@ -56,6 +61,10 @@ void PreprocessorWatcher::MacroExpands(const clang::Token &Name,
                                        const clang::MacroDefinition &MD,
                                        clang::SourceRange Range,
                                        const clang::MacroArgs *Args) {
+  // Most expansions are in Python's and the C library's headers: the
+  // cheapest test goes first.
+  if (!Locs.mayBeProject(Name.getLocation()))
+    return;
   const clang::MacroInfo *MI = MD.getMacroInfo();
   bool IsWatched = WantUses && Watched.count(Name.getIdentifierInfo());
   // Only a TU that passes the C side's gate (includes_python) is lowered:
