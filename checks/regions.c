@@ -51,6 +51,8 @@ char *ftc_expr_text(ftc_arena *a, const ftc_tu *tu, const ftc_expr *e)
 {
     if (e == NULL)
         return NULL;
+    if (e->text)
+        return ftc_normalised_text(a, e->text, strlen(e->text));
     ftc_range r = ftc_tu_char_range(tu, e->range);
     if (r.begin.file < 0 || (size_t)r.begin.file >= tu->files.count)
         return NULL;

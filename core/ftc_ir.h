@@ -133,6 +133,9 @@ struct ftc_expr {
     const char *name;      /* see the kinds above */
     const char *type;      /* type as written, may be NULL */
     const char *field;     /* in a struct initializer: the member it sets */
+    const char *text;      /* source text when range cannot give it (code
+                              in a project macro's body: its range is the
+                              whole invocation); NULL otherwise */
     uint32_t nmacros;
     const char **macros;   /* macros this node is the whole expansion of,
                               outermost first (Py_mod_gil, Py_MOD_GIL_NOT_USED) */

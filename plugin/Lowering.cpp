@@ -354,9 +354,32 @@ private:
     E->kind = K;
     E->ref_index = -1;
     E->decl_file = -1;
-    if (S)
+    if (S) {
       E->range = Locs.range(S->getSourceRange());
+      if (S->getBeginLoc().isMacroID())
+        E->text = projectMacroBodyText(S->getSourceRange());
+    }
     return E;
+  }
+
+  // Code written in one of the project's macro bodies is located at the
+  // invocation, whose text is the whole call (`DEFINE_LOOKUP(width)`): the
+  // name of a container or lock in it comes from the definition.
+  const char *projectMacroBodyText(SourceRange R) {
+    SourceLocation B = R.getBegin(), E = R.getEnd();
+    if (SM.isMacroArgExpansion(B))
+      return nullptr;
+    B = SM.getSpellingLoc(B);
+    E = SM.getSpellingLoc(E);
+    FileID F = SM.getFileID(B);
+    int32_t Idx = Locs.fileIndex(F);
+    if (Idx < 0 || TU->files.items[Idx].kind != FTC_FILE_PROJECT ||
+        SM.getFileID(E) != F || SM.getFileOffset(E) < SM.getFileOffset(B))
+      return nullptr;
+    bool Invalid = false;
+    llvm::StringRef T = Lexer::getSourceText(
+        CharSourceRange::getTokenRange(B, E), SM, Ctx.getLangOpts(), &Invalid);
+    return Invalid ? nullptr : str(T);
   }
 
   void kids(ftc_expr *E, std::initializer_list<const Stmt *> Ks, unsigned D) {
