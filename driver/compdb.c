@@ -1,13 +1,63 @@
 /* compdb.c - jobs from a compile_commands.json, read through libclang's
  * C API, which already handles "command" versus "arguments" and shell
  * quoting. Only the compiler and what -fsyntax-only makes pointless are
- * replaced. */
+ * replaced.
+ *
+ * libclang is opened here, when a database is read, not linked: loading
+ * it loads all of LLVM, 20 ms before the first compile of every run. */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <clang-c/CXCompilationDatabase.h>
 
 #include "ftc_driver.h"
+#include "ftc_driver_config.h"
+
+/* The part of libclang we call; the types come from its header. */
+#define FTC_LIBCLANG_FUNCTIONS(X)                                          \
+    X(clang_CompilationDatabase_fromDirectory)                             \
+    X(clang_CompilationDatabase_getAllCompileCommands)                     \
+    X(clang_CompilationDatabase_dispose)                                   \
+    X(clang_CompileCommands_getSize)                                       \
+    X(clang_CompileCommands_getCommand)                                    \
+    X(clang_CompileCommands_dispose)                                       \
+    X(clang_CompileCommand_getDirectory)                                   \
+    X(clang_CompileCommand_getFilename)                                    \
+    X(clang_CompileCommand_getNumArgs)                                     \
+    X(clang_CompileCommand_getArg)                                         \
+    X(clang_getCString)                                                    \
+    X(clang_disposeString)
+
+typedef struct libclang {
+#define FTC_MEMBER(fn) __typeof__(fn) *fn;
+    FTC_LIBCLANG_FUNCTIONS(FTC_MEMBER)
+#undef FTC_MEMBER
+} libclang;
+
+static const libclang *load_libclang(void)
+{
+    static libclang lib;
+    static int state;   /* 0 not tried, 1 loaded, -1 failed */
+    if (state != 0)
+        return state > 0 ? &lib : NULL;
+    state = -1;
+    void *h = dlopen(FTC_LIBCLANG, RTLD_NOW | RTLD_LOCAL);
+    if (h == NULL) {
+        ftc_error("cannot load libclang, which reads compile databases: %s",
+                  dlerror());
+        return NULL;
+    }
+#define FTC_LOOKUP(fn)                                                     \
+    if ((*(void **)&lib.fn = dlsym(h, #fn)) == NULL) {                     \
+        ftc_error("%s: no %s in it", FTC_LIBCLANG, #fn);                   \
+        return NULL;                                                       \
+    }
+    FTC_LIBCLANG_FUNCTIONS(FTC_LOOKUP)
+#undef FTC_LOOKUP
+    state = 1;
+    return &lib;
+}
 
 /* Flags that write files or pick another action: dropped, with the
  * argument of those that take one. -o stays: the plugin records it. */
@@ -61,10 +111,13 @@ static unsigned nth_of(const ftc_jobs *jobs, size_t first, const char *file)
 int ftc_compdb_jobs(ftc_jobs *jobs, const ftc_project *p, const char *dbdir,
                     const ftc_tools *t)
 {
+    const libclang *lc = load_libclang();
+    if (lc == NULL)
+        return -1;
     char *dbfile = ftc_path_join(dbdir, "compile_commands.json");
     CXCompilationDatabase_Error err;
-    CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(dbdir,
-                                                                      &err);
+    CXCompilationDatabase db =
+        lc->clang_CompilationDatabase_fromDirectory(dbdir, &err);
     if (err != CXCompilationDatabase_NoError || db == NULL) {
         ftc_error("%s: cannot be read as a compilation database (it must be "
                   "a JSON array of objects with \"directory\", \"file\" and "
@@ -72,19 +125,19 @@ int ftc_compdb_jobs(ftc_jobs *jobs, const ftc_project *p, const char *dbdir,
         free(dbfile);
         return -1;
     }
-    CXCompileCommands cmds = clang_CompilationDatabase_getAllCompileCommands(db);
-    unsigned n = cmds ? clang_CompileCommands_getSize(cmds) : 0;
+    CXCompileCommands cmds = lc->clang_CompilationDatabase_getAllCompileCommands(db);
+    unsigned n = cmds ? lc->clang_CompileCommands_getSize(cmds) : 0;
     size_t first = jobs->n;
     int added = 0;
     for (unsigned i = 0; i < n; i++) {
-        CXCompileCommand cmd = clang_CompileCommands_getCommand(cmds, i);
-        CXString cdir = clang_CompileCommand_getDirectory(cmd);
-        CXString cfile = clang_CompileCommand_getFilename(cmd);
-        char *dir = ftc_xstrdup(clang_getCString(cdir));
-        char *file = ftc_path_join(dir, clang_getCString(cfile));
-        clang_disposeString(cdir);
-        clang_disposeString(cfile);
-        unsigned nargs = clang_CompileCommand_getNumArgs(cmd);
+        CXCompileCommand cmd = lc->clang_CompileCommands_getCommand(cmds, i);
+        CXString cdir = lc->clang_CompileCommand_getDirectory(cmd);
+        CXString cfile = lc->clang_CompileCommand_getFilename(cmd);
+        char *dir = ftc_xstrdup(lc->clang_getCString(cdir));
+        char *file = ftc_path_join(dir, lc->clang_getCString(cfile));
+        lc->clang_disposeString(cdir);
+        lc->clang_disposeString(cfile);
+        unsigned nargs = lc->clang_CompileCommand_getNumArgs(cmd);
         if (!is_source(file) || nargs < 2) {
             free(dir);
             free(file);
@@ -102,8 +155,8 @@ int ftc_compdb_jobs(ftc_jobs *jobs, const ftc_project *p, const char *dbdir,
         job->rel = ftc_relative(file, p->root);
         int skip = 0;
         for (unsigned k = 0; k < nargs; k++) {
-            CXString s = clang_CompileCommand_getArg(cmd, k);
-            const char *a = clang_getCString(s);
+            CXString s = lc->clang_CompileCommand_getArg(cmd, k);
+            const char *a = lc->clang_getCString(s);
             if (k == 0)
                 ftc_sv_push(&job->argv, is_cxx_driver(a) ? t->clangxx
                                                          : t->clang);
@@ -111,14 +164,14 @@ int ftc_compdb_jobs(ftc_jobs *jobs, const ftc_project *p, const char *dbdir,
                 skip = 0;
             else if (!drop_flag(a, &skip))
                 ftc_sv_push(&job->argv, a);
-            clang_disposeString(s);
+            lc->clang_disposeString(s);
         }
         ftc_job_finish(job, t, nth_of(jobs, first, job->file) - 1);
         added++;
     }
     if (cmds)
-        clang_CompileCommands_dispose(cmds);
-    clang_CompilationDatabase_dispose(db);
+        lc->clang_CompileCommands_dispose(cmds);
+    lc->clang_CompilationDatabase_dispose(db);
     if (added == 0)
         ftc_note("%s: no C or C++ compile commands in it", dbfile);
     free(dbfile);
