@@ -1,6 +1,6 @@
 /* paths.c - where things go: absolute paths, artifact URIs, side-file names
  * and the atomic write that puts a side file there. */
-#define _XOPEN_SOURCE 700  /* realpath, fsync, O_CLOEXEC */
+#define _XOPEN_SOURCE 700  /* realpath, O_CLOEXEC */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -310,8 +310,9 @@ int ftc_write_file_atomic(const char *path,
         what = "write";
     else if (fflush(f) != 0 || ferror(f))
         what = "write";
-    else if (fsync(fileno(f)) != 0)
-        what = "sync";
+    /* No fsync: a side file is a build product like an object file, and
+     * the rename already keeps readers from a partial one. Syncing cost
+     * a millisecond or more per compile. */
     int errnum = errno;
     if (fclose(f) != 0 && what == NULL) {
         what = "close";
