@@ -114,8 +114,7 @@ static void python_flags(ftc_strvec *flags, const ftc_discover_opts *o)
         if (o->python_include) {
             ftc_sv_pushf(&cached, "-I%s", o->python_include);
         } else {
-            char *argv[] = {"python3-config", "--includes", NULL};
-            char *out = ftc_capture(argv);
+            char *out = ftc_python_includes();
             if (out == NULL)
                 ftc_note("warning: python3-config --includes failed; pass "
                          "--python-include DIR (the directory of Python.h)");

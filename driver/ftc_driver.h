@@ -3,6 +3,7 @@
  *   locate.c    where clang, the plugin and ftcheck-collect are
  *   compdb.c    jobs from a compile_commands.json (through libclang)
  *   discover.c  jobs from a source tree when there is no database
+ *   pyconfig.c  Python's include flags (python3-config, cached)
  *   runner.c    run the jobs in parallel, with a time limit each
  *   progress.c  progress bar or plain lines
  *   collect.c   run ftcheck-collect over the side files
@@ -91,6 +92,10 @@ typedef struct ftc_discover_opts {
 /* Jobs from the C and C++ sources under the project's root. */
 int ftc_discover_jobs(ftc_jobs *jobs, const ftc_project *p,
                       const ftc_discover_opts *o, const ftc_tools *t);
+
+/* `python3-config --includes`, from the cache when the same script said
+ * it before (pyconfig.c says when); NULL when there is no answer. */
+char *ftc_python_includes(void);
 
 /* --- runner.c / progress.c -------------------------------------------- */
 

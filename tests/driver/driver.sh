@@ -286,6 +286,40 @@ build-setuptools)
     has err.txt "the build command failed (status 5)"
     ;;
 
+python-config)
+    # python3-config's answer is remembered per script, re-asked when the
+    # script changes or its directory lost Python.h, and a version
+    # manager's shim is asked every time.
+    mkdir -p bin vm/shims
+    ln -s "$FIXTURE" pyA
+    ln -s "$FIXTURE" pyB
+    echo "-I$WORK/pyA" > answer
+    printf '#!/bin/sh\necho x >> "%s/calls"\ncat "%s/answer"\n' \
+        "$WORK" "$WORK" > bin/python3-config
+    chmod +x bin/python3-config
+    cp bin/python3-config vm/shims/python3-config
+    calls() { [ "$(wc -l < calls)" = "$1" ] || fail "asked $(wc -l < calls) times, expected $1"; }
+    run() { PATH="$1:$PATH" expect 0 "$FTCHECK" audit --dry-run "$ROOT/examples"; }
+    run "$WORK/bin"; calls 1; has out.txt " -I$WORK/pyA "
+    run "$WORK/bin"; calls 1; has out.txt " -I$WORK/pyA "
+    # the answer's directory lost Python.h: asked again
+    rm pyA
+    echo "-I$WORK/pyB" > answer
+    run "$WORK/bin"; calls 2; has out.txt " -I$WORK/pyB "
+    # the script changed: asked again
+    sleep 1
+    printf '# changed\n' >> bin/python3-config
+    run "$WORK/bin"; calls 3
+    run "$WORK/bin"; calls 3
+    # a shim: every time
+    run "$WORK/vm/shims"; calls 4
+    run "$WORK/vm/shims"; calls 5
+    # an unwritable cache is only slower
+    FTCHECK_CACHE_DIR=/proc/ftcheck-cache PATH="$WORK/bin:$PATH" \
+        expect 0 "$FTCHECK" audit --dry-run "$ROOT/examples"
+    calls 6; has out.txt " -I$WORK/pyB "
+    ;;
+
 *)
     fail "unknown scenario $scenario"
     ;;
