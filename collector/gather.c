@@ -74,10 +74,12 @@ int ftc_gather(ftc_store *s, const ftc_inputs *in, unsigned jobs, int quiet)
     pthread_mutex_init(&sh.mu, NULL);
     pthread_cond_init(&sh.cond_done, NULL);
     pthread_cond_init(&sh.cond_space, NULL);
-    if (jobs < 1)
-        jobs = 1;
     if (jobs > 64)
         jobs = 64;
+    if (jobs > sh.n)
+        jobs = (unsigned)sh.n;
+    if (jobs < 2)
+        jobs = 0;     /* one file: a thread only adds its start-up */
     pthread_t threads[64];
     unsigned started = 0;
     for (unsigned t = 0; t < jobs; t++)

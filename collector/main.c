@@ -17,6 +17,9 @@
 enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_NOTHING = 3,
        EXIT_OUTPUT = 4 };
 
+/* From this many findings, each output file is written on its own thread. */
+enum { THREADED_OUTPUTS_FROM = 4096 };
+
 static const char usage[] =
     "usage: ftcheck-collect [options] PATH...\n"
     "\n"
@@ -277,7 +280,8 @@ int main(int argc, char **argv)
     }
 
     /* Files on their own threads (the store is read-only now), then the
-     * standard-output ones in order. */
+     * standard-output ones in order. Small reports are written in less
+     * time than threads take to start. */
     out_job jobs[] = {
         {&s, &o.out, o.sarif, NULL, "", 0}, {&s, NULL, o.json, ftc_emit_json, "", 0},
         {&s, NULL, o.markdown, ftc_emit_markdown, "", 0},
@@ -293,7 +297,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < njobs; i++) {
         if (jobs[i].path == NULL || strcmp(jobs[i].path, "-") == 0)
             continue;
-        started[i] = o.jobs > 1 &&
+        started[i] = o.jobs > 1 && s.nfindings >= THREADED_OUTPUTS_FROM &&
                      pthread_create(&threads[i], NULL, run_job, &jobs[i]) == 0;
         if (!started[i])
             run_job(&jobs[i]);
