@@ -367,7 +367,9 @@ private:
   // name of a container or lock in it comes from the definition.
   const char *projectMacroBodyText(SourceRange R) {
     SourceLocation B = R.getBegin(), E = R.getEnd();
-    if (SM.isMacroArgExpansion(B))
+    // Both ends in one expansion's body; `GET_TC(tc)->dict` ends outside.
+    if (!E.isMacroID() || SM.isMacroArgExpansion(B) ||
+        SM.isMacroArgExpansion(E) || SM.getFileID(B) != SM.getFileID(E))
       return nullptr;
     B = SM.getSpellingLoc(B);
     E = SM.getSpellingLoc(E);
@@ -379,7 +381,15 @@ private:
     bool Invalid = false;
     llvm::StringRef T = Lexer::getSourceText(
         CharSourceRange::getTokenRange(B, E), SM, Ctx.getLangOpts(), &Invalid);
-    return Invalid ? nullptr : str(T);
+    if (Invalid)
+      return nullptr;
+    std::string Joined;   // without the definition's line continuations
+    for (size_t I = 0; I < T.size(); ++I)
+      if (T[I] == '\\' && I + 1 < T.size() && T[I + 1] == '\n')
+        ++I;
+      else
+        Joined += T[I];
+    return str(Joined);
   }
 
   void kids(ftc_expr *E, std::initializer_list<const Stmt *> Ks, unsigned D) {

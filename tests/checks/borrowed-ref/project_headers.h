@@ -18,3 +18,9 @@ static PyObject *first_registered(void)
         (void)unused;                                          \
         return PyDict_GetItemString(registry, #name);          \
     }
+
+typedef struct { PyObject *cache; } holder;
+static holder the_holder;
+#define HOLDER(h) ((holder *)(h))
+#define FIRST_CACHED() PyList_GetItem(the_holder \
+                                      .cache, 0)
