@@ -5,6 +5,7 @@
 // the analysis runs inside a CrashRecoveryContext, and any failure becomes
 // a warning plus a notification in the side file.
 #include "clang/AST/ASTConsumer.h"
+#include "clang/AST/DeclGroup.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/Version.h"
 #include "clang/Frontend/CompilerInstance.h"
@@ -19,6 +20,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "Lowering.h"
 #include "LocationMap.h"
@@ -52,6 +54,13 @@ public:
       : CI(CI), S(std::move(S)), Cfg(this->S->Cfg), TU(std::move(TU)),
         Locs(std::move(Locs)), Watcher(Watcher) {}
 
+  bool HandleTopLevelDecl(DeclGroupRef DG) override {
+    for (Decl *D : DG)
+      if (Locs->mayBeProject(D->getLocation()))
+        TopLevel.push_back(D);
+    return true;
+  }
+
   void HandleTranslationUnit(ASTContext &Ctx) override {
     llvm::TimeTraceScope Scope("ftcheck");
     auto Start = std::chrono::steady_clock::now();
@@ -69,7 +78,7 @@ public:
         Watcher->recordDefinitions();
         Locs->attachContents();
         double LowerStart = ftc_now();
-        lowerTranslationUnit(Ctx, *Locs, *Watcher, TU.get(), Cfg);
+        lowerTranslationUnit(Ctx, *Locs, *Watcher, TopLevel, TU.get(), Cfg);
         Res.lower_seconds = ftc_now() - LowerStart;
         ftc_analyse(&Res);
       });
@@ -96,6 +105,7 @@ private:
   std::unique_ptr<ftc_tu, TUDeleter> TU;
   std::unique_ptr<LocationMap> Locs;
   PreprocessorWatcher *Watcher;  // owned by the Preprocessor
+  std::vector<const Decl *> TopLevel;  // maybe in project files, in order
 
   void fillFacts() {
     ftc_arena *A = &TU->arena;

@@ -47,8 +47,9 @@ public:
     WantBodies = Needs & (FTC_NEED_FUNCTIONS | FTC_NEED_MODULE_INIT);
   }
 
-  void run() {
-    collect(Ctx.getTranslationUnitDecl());
+  void run(llvm::ArrayRef<const Decl *> TopLevel) {
+    for (const Decl *D : TopLevel)
+      collectOne(D);
     // Initializers first: which bodies to lower can depend on them (the
     // exec functions a slot table names).
     size_t Done = lowerPendingInits(0);
@@ -98,26 +99,28 @@ private:
   // ---- declarations -------------------------------------------------------
 
   void collect(const DeclContext *DC) {
-    for (const Decl *D : DC->decls()) {
-      // The first and cheapest filter: where does the declaration live?
-      if (!Locs.isProject(D->getLocation()))
-        continue;
-      if (const auto *NS = dyn_cast<NamespaceDecl>(D)) {
-        collect(NS);
-      } else if (const auto *LS = dyn_cast<LinkageSpecDecl>(D)) {
-        collect(LS);
-      } else if (const auto *VD = dyn_cast<VarDecl>(D)) {
-        if (WantGlobals)
-          addGlobal(VD, -1);
-      } else if (const auto *FD = dyn_cast<FunctionDecl>(D)) {
-        addFunction(FD);
-      } else if (const auto *RD = dyn_cast<CXXRecordDecl>(D)) {
-        if (RD->isThisDeclarationADefinition() && !RD->isDependentContext())
-          collect(RD);
-      } else if (const auto *FTD = dyn_cast<FunctionTemplateDecl>(D)) {
-        (void)FTD;  // templates: only their instantiations are real code
-      }
+    for (const Decl *D : DC->decls())
+      collectOne(D);
+  }
+
+  void collectOne(const Decl *D) {
+    // The first and cheapest filter: where does the declaration live?
+    if (!Locs.isProject(D->getLocation()))
+      return;
+    if (const auto *NS = dyn_cast<NamespaceDecl>(D)) {
+      collect(NS);
+    } else if (const auto *LS = dyn_cast<LinkageSpecDecl>(D)) {
+      collect(LS);
+    } else if (const auto *VD = dyn_cast<VarDecl>(D)) {
+      if (WantGlobals)
+        addGlobal(VD, -1);
+    } else if (const auto *FD = dyn_cast<FunctionDecl>(D)) {
+      addFunction(FD);
+    } else if (const auto *RD = dyn_cast<CXXRecordDecl>(D)) {
+      if (RD->isThisDeclarationADefinition() && !RD->isDependentContext())
+        collect(RD);
     }
+    // Function templates: only their instantiations are real code.
   }
 
   int32_t addGlobal(const VarDecl *VD, int32_t Function) {
@@ -897,9 +900,10 @@ private:
 } // namespace
 
 void lowerTranslationUnit(ASTContext &Ctx, LocationMap &Locs,
-                          const PreprocessorWatcher &PPW, ftc_tu *TU,
+                          const PreprocessorWatcher &PPW,
+                          llvm::ArrayRef<const Decl *> TopLevel, ftc_tu *TU,
                           const ftc_config &Cfg) {
-  Lowerer(Ctx, Locs, PPW, TU, Cfg).run();
+  Lowerer(Ctx, Locs, PPW, TU, Cfg).run(TopLevel);
 }
 
 } // namespace ftcheck

@@ -17,9 +17,14 @@ namespace ftcheck {
 
 class PreprocessorWatcher;
 
+// TopLevel: the top-level declarations the parser handed over that may be
+// in project files, in order (FtcheckAction collects them as they come,
+// while they are still in cache; walking the whole TU afterwards touched
+// every declaration of every header again).
 void lowerTranslationUnit(clang::ASTContext &Ctx, LocationMap &Locs,
-                          const PreprocessorWatcher &PPW, ftc_tu *TU,
-                          const ftc_config &Cfg);
+                          const PreprocessorWatcher &PPW,
+                          llvm::ArrayRef<const clang::Decl *> TopLevel,
+                          ftc_tu *TU, const ftc_config &Cfg);
 
 } // namespace ftcheck
 
