@@ -2,7 +2,8 @@
 """`ftcheck audit` against plain `clang -fsyntax-only` over the same files,
 with the same flags and the same parallelism.
 
-    bench/driver_bench.py [--ftcheck build/driver/ftcheck] [-j N] [--runs 5] DIR...
+    bench/driver_bench.py [--ftcheck build/driver/ftcheck] [-j N] [--runs 5]
+                          [--breakdown] DIR...
 
 The plain side runs the exact commands `ftcheck audit --dry-run` prints,
 without the plugin's arguments, N at a time from a thread pool. The audit
@@ -23,16 +24,24 @@ from concurrent.futures import ThreadPoolExecutor
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def plain_commands(ftcheck, dirs, jobs):
-    out = subprocess.run([ftcheck, "audit", "--dry-run", "-j", str(jobs)]
-                         + dirs, capture_output=True, text=True, check=True)
+def audit_commands(ftcheck, dirs, jobs, out, plugin):
+    """The compiles `ftcheck audit --dry-run` prints, with or without the
+    plugin's arguments."""
+    res = subprocess.run([ftcheck, "audit", "--dry-run", "-j", str(jobs),
+                          "--out", out] + dirs,
+                         capture_output=True, text=True, check=True)
     cmds = []
-    for line in out.stdout.splitlines():
+    for line in res.stdout.splitlines():
         words = shlex.split(line)
         assert words[0] == "cd" and words[2] == "&&"
-        argv = [w for w in words[3:] if not w.startswith("-fplugin")]
+        argv = [w for w in words[3:]
+                if plugin or not w.startswith("-fplugin")]
         cmds.append((words[1], argv))
     return cmds
+
+
+def plain_commands(ftcheck, dirs, jobs):
+    return audit_commands(ftcheck, dirs, jobs, "ftcheck-report", False)
 
 
 def run_plain(cmds, jobs):
@@ -45,10 +54,11 @@ def run_plain(cmds, jobs):
     return time.perf_counter() - start
 
 
-def run_audit(ftcheck, dirs, jobs, out):
+def run_audit(ftcheck, dirs, jobs, out, extra=()):
     start = time.perf_counter()
     subprocess.run([ftcheck, "audit", "-q", "-j", str(jobs), "--out", out]
-                   + dirs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   + list(extra) + dirs,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -57,21 +67,39 @@ def main():
     ap.add_argument("--ftcheck", default=os.path.join(ROOT, "build/driver/ftcheck"))
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count())
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--breakdown", action="store_true",
+                    help="also time the compiles with the plugin alone, and "
+                         "the audit without its report (--no-report)")
     ap.add_argument("dirs", nargs="*", default=[os.path.join(ROOT, "examples")])
     args = ap.parse_args()
     cmds = plain_commands(args.ftcheck, args.dirs, args.jobs)
-    plain, audit = [], []
+    times = {"plain": [], "audit": []}
     with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out")
+        with_plugin = audit_commands(args.ftcheck, args.dirs, args.jobs, out,
+                                     True)
+        if args.breakdown:
+            times.update({"plugin": [], "no-report": []})
         run_plain(cmds, args.jobs)          # warm the caches
         for _ in range(args.runs):
-            plain.append(run_plain(cmds, args.jobs))
-            audit.append(run_audit(args.ftcheck, args.dirs, args.jobs,
-                                   os.path.join(tmp, "out")))
-    p, a = statistics.median(plain), statistics.median(audit)
+            times["plain"].append(run_plain(cmds, args.jobs))
+            times["audit"].append(run_audit(args.ftcheck, args.dirs,
+                                            args.jobs, out))
+            if args.breakdown:
+                times["plugin"].append(run_plain(with_plugin, args.jobs))
+                times["no-report"].append(run_audit(
+                    args.ftcheck, args.dirs, args.jobs, out, ["--no-report"]))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    p = med["plain"]
     print(f"{len(cmds)} translation units, -j {args.jobs}, {args.runs} runs")
     print(f"plain clang -fsyntax-only: {p:.3f}s")
-    print(f"ftcheck audit:             {a:.3f}s")
-    print(f"ratio: {a / p:.3f}x (target <= 1.10x)")
+    if args.breakdown:
+        print(f"  + the plugin:            {med['plugin']:.3f}s "
+              f"({med['plugin'] / p:.3f}x)")
+        print(f"  + the driver:            {med['no-report']:.3f}s "
+              f"({med['no-report'] / p:.3f}x)")
+    print(f"ftcheck audit:             {med['audit']:.3f}s")
+    print(f"ratio: {med['audit'] / p:.3f}x (target <= 1.10x)")
     return 0
 
 
