@@ -37,6 +37,8 @@ int ftc_is_dir(const char *path);
 int ftc_is_file(const char *path);
 int ftc_is_executable(const char *path);
 int ftc_mkdirs(const char *path);
+/* Append the paths matching dir/pattern (glob(3), sorted). */
+void ftc_glob(ftc_strvec *out, const char *dir, const char *pattern);
 /* The directory of the running executable. */
 char *ftc_self_dir(void);
 

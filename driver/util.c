@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -189,6 +190,18 @@ int ftc_is_file(const char *path)
 int ftc_is_executable(const char *path)
 {
     return ftc_is_file(path) && access(path, X_OK) == 0;
+}
+
+void ftc_glob(ftc_strvec *out, const char *dir, const char *pattern)
+{
+    char *p = ftc_path_join(dir, pattern);
+    glob_t g;
+    memset(&g, 0, sizeof g);
+    if (glob(p, 0, NULL, &g) == 0)
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            ftc_sv_push(out, g.gl_pathv[i]);
+    globfree(&g);
+    free(p);
 }
 
 int ftc_mkdirs(const char *path)

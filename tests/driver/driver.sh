@@ -318,6 +318,36 @@ python-config)
     FTCHECK_CACHE_DIR=/proc/ftcheck-cache PATH="$WORK/bin:$PATH" \
         expect 0 "$FTCHECK" audit --dry-run "$ROOT/examples"
     calls 6; has out.txt " -I$WORK/pyB "
+    # a pyenv shim is followed to the version's own script when the pick
+    # is unambiguous, and asked otherwise
+    pe=$WORK/pyenv
+    mkdir -p "$pe/libexec" "$pe/shims" "$pe/versions/9.9.9/bin" "$pe/versions/venv/bin"
+    touch "$pe/libexec/pyenv"
+    printf '#!/bin/sh\necho x >> "%s/shim-calls"\necho "-I%s/pyB"\n' \
+        "$WORK" "$WORK" > "$pe/shims/python3-config"
+    printf '#!/bin/sh\necho x >> "%s/calls"\necho "-I%s/pyB"\n' \
+        "$WORK" "$WORK" > "$pe/versions/9.9.9/bin/python3-config"
+    cp "$pe/versions/9.9.9/bin/python3-config" "$pe/versions/venv/bin/"
+    touch "$pe/versions/venv/pyvenv.cfg"
+    chmod +x "$pe/shims/python3-config" "$pe/versions"/*/bin/python3-config
+    : > shim-calls
+    shims() { [ "$(wc -l < shim-calls)" = "$1" ] || fail "shim asked $(wc -l < shim-calls) times, expected $1"; }
+    pyenv_run() { env -u PYENV_VERSION -u PYENV_DIR -u PYENV_HOOK_PATH \
+        PYENV_ROOT="$pe" "$@" PATH="$pe/shims:$PATH" \
+        "$FTCHECK" audit --dry-run "$ROOT/examples" >out.txt 2>err.txt ||
+        { cat err.txt; fail "audit through a pyenv shim"; }; }
+    printf '# the project\n9.9.9\n' > .python-version
+    pyenv_run; calls 7; shims 0; has out.txt " -I$WORK/pyB "
+    pyenv_run; calls 7; shims 0
+    pyenv_run PYENV_VERSION=9.9;         shims 1   # a prefix: pyenv resolves it
+    pyenv_run PYENV_VERSION=venv;        shims 2   # a virtualenv
+    printf '9.9.9\n3.12.0\n' > .python-version
+    pyenv_run;                           shims 3   # several versions
+    printf '9.9.9\n' > .python-version
+    mkdir -p "$pe/plugins/x/etc/pyenv.d/version-name"
+    pyenv_run;                           shims 4   # a hook could change it
+    rm -r "$pe/plugins"
+    pyenv_run; calls 7; shims 4
     ;;
 
 *)
