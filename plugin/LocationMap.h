@@ -33,11 +33,11 @@ public:
       return -1;
     return fileIndex(SM.getFileID(SM.getFileLoc(L)));
   }
-  bool isProject(clang::SourceLocation L) const {
-    if (!mayBeProject(L))
-      return false;
-    int32_t F = fileOf(L);
+  bool isProjectIndex(int32_t F) const {
     return F >= 0 && TU->files.items[F].kind == FTC_FILE_PROJECT;
+  }
+  bool isProject(clang::SourceLocation L) const {
+    return mayBeProject(L) && isProjectIndex(fileOf(L));
   }
 
   // The preprocessor now lexes FID: just entered, or returned to.

@@ -377,9 +377,8 @@ private:
     B = SM.getSpellingLoc(B);
     E = SM.getSpellingLoc(E);
     FileID F = SM.getFileID(B);
-    int32_t Idx = Locs.fileIndex(F);
-    if (Idx < 0 || TU->files.items[Idx].kind != FTC_FILE_PROJECT ||
-        SM.getFileID(E) != F || SM.getFileOffset(E) < SM.getFileOffset(B))
+    if (!Locs.isProjectIndex(Locs.fileIndex(F)) || SM.getFileID(E) != F ||
+        SM.getFileOffset(E) < SM.getFileOffset(B))
       return nullptr;
     bool Invalid = false;
     llvm::StringRef T = Lexer::getSourceText(

@@ -79,8 +79,8 @@ void PreprocessorWatcher::MacroExpands(const clang::Token &Name,
   // is the project's.
   clang::SourceLocation L = Name.getLocation();
   if (L.isMacroID() && !SM.isMacroArgExpansion(L)) {
-    int32_t F = Locs.fileIndex(SM.getFileID(SM.getSpellingLoc(L)));
-    if (F < 0 || TU->files.items[F].kind != FTC_FILE_PROJECT)
+    clang::FileID Body = SM.getFileID(SM.getSpellingLoc(L));
+    if (!Locs.isProjectIndex(Locs.fileIndex(Body)))
       return;
   }
   int32_t DefinedIn = MI ? Locs.fileOf(MI->getDefinitionLoc()) : -1;
