@@ -20,6 +20,8 @@
 #include "capi.h"
 #include "docs.h"
 #include "ftc_check.h"
+#include "gil_only.h"
+#include "provenance.h"
 #include "regions.h"
 
 #define RULE "borrowed-ref"
@@ -29,30 +31,23 @@
 typedef struct tu_facts {
     const ftc_tu *tu;
     ftc_report *rep;
-    /* Per function: parameters that are the call's private args tuple or
-     * kwargs dict (bit i = parameter i), and parameters a critical section
-     * is held on at every call site. */
-    uint32_t *private_params;
+    ftc_prov prov;               /* where containers come from */
+    /* Per function: parameters a critical section is held on at every
+     * call site (bit i = parameter i). */
     uint32_t *locked_params;
-    ftc_danger *danger;          /* what calling the function may do */
+    unsigned char *danger;       /* calling it can free items of shared containers */
     unsigned char *init_only;    /* runs only while the module initialises */
 } tu_facts;
 
-/* A statement's place in its function's CFG. */
-typedef struct stmt_pos {
-    uint32_t block;
-    uint32_t index;
-} stmt_pos;
+typedef ftc_stmt_pos stmt_pos;
 
 typedef struct func_ctx {
     tu_facts *facts;
     const ftc_func *fn;
     int32_t index;
+    ftc_fn_view view;
     ftc_region regions[FTC_MAX_REGIONS];
     int nregions;
-    int32_t *pred_start;         /* predecessors of block b: */
-    int32_t *preds;              /* preds[pred_start[b] .. pred_start[b+1]) */
-    signed char plain[256];      /* per local: -1 unknown, 0/1 plain value */
 } func_ctx;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -62,13 +57,6 @@ static const ftc_file *file_of(const ftc_tu *tu, ftc_loc loc)
     if (loc.file < 0 || (size_t)loc.file >= tu->files.count)
         return NULL;
     return &tu->files.items[loc.file];
-}
-
-static int is_ref_to_local(const ftc_expr *e, int32_t local)
-{
-    e = ftc_expr_strip(e);
-    return e && e->kind == FTC_E_REF && e->ref == FTC_REF_LOCAL &&
-           e->ref_index == local;
 }
 
 /* Does the tree reference local `local` other than as an assignment
@@ -88,20 +76,13 @@ static int find_use_kids(const ftc_expr *e, use_search *s, uint32_t from)
     return 0;
 }
 
-static int is_null_literal(const ftc_expr *e)
-{
-    e = ftc_expr_strip(e);
-    return e && e->has_value && e->value == 0 &&
-           (e->kind == FTC_E_INT || ftc_expr_has_macro(e, "NULL"));
-}
-
 static int find_use(const ftc_expr *e, use_search *s)
 {
-    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_ref_to_local(e->kids[0], s->local))
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && ftc_is_ref_to_local(e->kids[0], s->local))
         return e->kids[1] && find_use(e->kids[1], s);
     if (e->kind == FTC_E_COMPARE && e->nkids == 2 &&
-        ((is_ref_to_local(e->kids[0], s->local) && is_null_literal(e->kids[1])) ||
-         (is_ref_to_local(e->kids[1], s->local) && is_null_literal(e->kids[0]))))
+        ((ftc_is_ref_to_local(e->kids[0], s->local) && ftc_is_null_literal(e->kids[1])) ||
+         (ftc_is_ref_to_local(e->kids[1], s->local) && ftc_is_null_literal(e->kids[0]))))
         return 0;
     if (e->kind == FTC_E_REF && e->ref == FTC_REF_LOCAL && e->ref_index == s->local) {
         s->found = e;
@@ -119,7 +100,7 @@ typedef struct local_search {
 static int assigns_local(const ftc_expr *e, void *ctx)
 {
     local_search *s = ctx;
-    if ((e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_ref_to_local(e->kids[0], s->local)) ||
+    if ((e->kind == FTC_E_ASSIGN && e->nkids == 2 && ftc_is_ref_to_local(e->kids[0], s->local)) ||
         (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == s->local))
         return s->found = 1;
     return 0;
@@ -129,7 +110,7 @@ static int increfs_local(const ftc_expr *e, void *ctx)
 {
     local_search *s = ctx;
     if (e->kind == FTC_E_CALL && ftc_capi_is_incref(e->name) && e->nkids >= 1 &&
-        is_ref_to_local(e->kids[0], s->local))
+        ftc_is_ref_to_local(e->kids[0], s->local))
         return s->found = 1;
     return 0;
 }
@@ -141,141 +122,124 @@ static int tree_has(const ftc_expr *e, int (*f)(const ftc_expr *, void *), int32
     return s.found;
 }
 
-/* ---- what calls may do ----------------------------------------------------- */
+/* ---- events that can free a borrowed item ------------------------------------ */
 
-static ftc_danger call_danger(const tu_facts *facts, const ftc_expr *call)
+/* What can drop a container's reference to an item between the borrow and
+ * a use: a mutation of that container, or Python code that can reach it
+ * (code an object of unknown type runs, the finaliser of an object of
+ * unknown type that loses its last reference, a function of this file
+ * that does either). A str or int this function built, a literal and the
+ * immortal singletons run no code; C library calls and functions of other
+ * files are not counted (errors must be right every time). */
+typedef enum free_event {
+    EVENT_NONE = 0,
+    EVENT_MUTATES,
+    EVENT_RUNS_CODE,
+    EVENT_DECREF,
+    EVENT_CALLEE
+} free_event;
+
+static int drops_reference(const char *name)
+{
+    return ftc_capi_is_decref(name) ||
+           (name && (strcmp(name, "Py_SETREF") == 0 || strcmp(name, "Py_XSETREF") == 0));
+}
+
+static int is_tu_function(const ftc_tu *tu, const ftc_expr *call)
+{
+    return call->ref == FTC_REF_FUNCTION && call->ref_index >= 0 &&
+           (size_t)call->ref_index < tu->functions.count &&
+           tu->functions.items[call->ref_index].nblocks > 0;
+}
+
+/* A container other code can reach, as far as one expression tells:
+ * anything but a local (whose origin needs the flow). */
+static int names_shared_container(const ftc_expr *e)
+{
+    e = ftc_expr_strip(e);
+    return e && !(e->kind == FTC_E_REF && e->ref == FTC_REF_LOCAL) &&
+           e->kind != FTC_E_CALL && !ftc_is_null_literal(e);
+}
+
+/* The event a call is. With owner_text, for one borrowed item: mutations
+ * count on that container only, code-running events only while the
+ * container is reachable. Without (a function's summary): mutations of any
+ * shared container count. */
+static free_event call_event(const tu_facts *facts, ftc_fn_view *v, const ftc_expr *call,
+                             const char *owner_text, int reachable)
 {
     const ftc_tu *tu = facts->tu;
-    if (call->name == NULL)
-        return FTC_DANGER_LIKELY;            /* through a function pointer */
-    if (call->ref == FTC_REF_FUNCTION && call->ref_index >= 0 &&
-        (size_t)call->ref_index < tu->functions.count &&
-        tu->functions.items[call->ref_index].nblocks > 0)
-        return facts->danger[call->ref_index];
-    const ftc_file *f = call->decl_file >= 0 &&
-                                (size_t)call->decl_file < tu->files.count
-                            ? &tu->files.items[call->decl_file]
-                            : NULL;
-    if (f && f->kind == FTC_FILE_SYSTEM)
-        return FTC_DANGER_NONE;              /* libc and friends */
-    if (f && f->kind == FTC_FILE_PROJECT && call->nmacros == 0)
-        return FTC_DANGER_LIKELY;            /* defined in another TU */
-    return ftc_capi_call_danger(call->name);
+    const ftc_expr *target = call->nkids ? ftc_expr_strip(call->kids[0]) : NULL;
+    if (call->name && ftc_capi_mutates_container(call->name) && target) {
+        if (owner_text == NULL) {
+            if (names_shared_container(target))
+                return EVENT_MUTATES;
+        } else {
+            char *text = ftc_expr_text(facts->rep->arena, tu, target);
+            if (text && strcmp(text, owner_text) == 0)
+                return EVENT_MUTATES;
+        }
+    }
+    if (!reachable)
+        return EVENT_NONE;
+    if (call->name && ftc_capi_runs_code_on(call->name) && target &&
+        !ftc_prov_is_plain(v, target))
+        return EVENT_RUNS_CODE;
+    if (drops_reference(call->name) && target && !ftc_prov_is_plain(v, target))
+        return EVENT_DECREF;
+    if (is_tu_function(tu, call) && facts->danger[call->ref_index])
+        return EVENT_CALLEE;
+    return EVENT_NONE;
 }
 
-typedef struct danger_search {
+typedef struct event_search {
     const tu_facts *facts;
-    ftc_danger worst;
+    ftc_fn_view *view;
+    const char *owner_text;      /* NULL: any shared container */
+    int reachable;
     const ftc_expr *call;
-} danger_search;
+    free_event event;
+} event_search;
 
-static int find_danger(const ftc_expr *e, void *ctx)
+static int find_event(const ftc_expr *e, void *ctx)
 {
-    danger_search *s = ctx;
+    event_search *s = ctx;
     if (e->kind != FTC_E_CALL)
         return 0;
-    ftc_danger d = call_danger(s->facts, e);
-    if (d > s->worst) {
-        s->worst = d;
-        s->call = e;
-    }
-    return d == FTC_DANGER_CERTAIN;
+    free_event ev = call_event(s->facts, s->view, e, s->owner_text, s->reachable);
+    if (ev == EVENT_NONE)
+        return 0;
+    s->call = e;
+    s->event = ev;
+    return 1;
 }
 
-/* What each function of the TU may do when called: the worst of its
- * calls, to a fixed point over the call graph. */
+/* Which functions of the TU can, when called, free items of containers
+ * their caller shares: to a fixed point over the call graph. */
 static void compute_danger(tu_facts *facts)
 {
     const ftc_tu *tu = facts->tu;
-    int changed = 1;
-    while (changed) {
+    ftc_fn_view *view = malloc(sizeof(*view));
+    if (view == NULL)
+        return;
+    for (int changed = 1; changed;) {
         changed = 0;
         for (size_t i = 0; i < tu->functions.count; i++) {
             const ftc_func *fn = &tu->functions.items[i];
-            if (facts->danger[i] == FTC_DANGER_CERTAIN)
+            if (facts->danger[i] || fn->nblocks == 0)
                 continue;
-            danger_search s = {facts, FTC_DANGER_NONE, NULL};
-            for (uint32_t b = 0; b < fn->nblocks && s.worst != FTC_DANGER_CERTAIN; b++)
-                for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                    ftc_expr_walk(fn->blocks[b].stmts[k], find_danger, &s);
-            if (s.worst > facts->danger[i]) {
-                facts->danger[i] = s.worst;
+            ftc_fn_view_init(view, tu, (int32_t)i, NULL);
+            event_search s = {facts, view, NULL, 1, NULL, EVENT_NONE};
+            for (uint32_t b = 0; b < fn->nblocks && !s.event; b++)
+                for (uint32_t k = 0; k < fn->blocks[b].nstmts && !s.event; k++)
+                    ftc_expr_walk(fn->blocks[b].stmts[k], find_event, &s);
+            if (s.event) {
+                facts->danger[i] = 1;
                 changed = 1;
             }
         }
     }
-}
-
-/* ---- method tables: which parameters are the call's own -------------------- */
-
-static void mark_private(tu_facts *facts, int32_t fn, uint32_t params)
-{
-    if (fn >= 0 && (size_t)fn < facts->tu->functions.count)
-        facts->private_params[fn] |= params;
-}
-
-#define METH_VARARGS 0x0001
-#define METH_KEYWORDS 0x0002
-#define METH_FASTCALL 0x0080
-#define METH_METHOD 0x0200
-
-static void scan_method_table(tu_facts *facts, const ftc_expr *list)
-{
-    for (uint32_t i = 0; i < list->nkids; i++) {
-        const ftc_expr *entry = ftc_expr_strip(list->kids[i]);
-        if (entry == NULL || entry->kind != FTC_E_INIT_LIST)
-            continue;
-        int32_t fn = ftc_capi_function_named_by(ftc_expr_field(entry, "ml_meth"));
-        const ftc_expr *flags = ftc_expr_strip(ftc_expr_field(entry, "ml_flags"));
-        if (fn < 0 || flags == NULL || !flags->has_value)
-            continue;
-        int64_t f = flags->value;
-        if ((f & METH_METHOD) && (f & METH_FASTCALL))
-            mark_private(facts, fn, 1u << 4);                /* kwnames */
-        else if ((f & METH_FASTCALL) && (f & METH_KEYWORDS))
-            mark_private(facts, fn, 1u << 3);                /* kwnames */
-        else if (f & METH_VARARGS)
-            mark_private(facts, fn, (1u << 1) | ((f & METH_KEYWORDS) ? 1u << 2 : 0));
-    }
-}
-
-/* tp_new(type, args, kwds), tp_init(self, args, kwds), tp_call(self, args, kwds) */
-static void scan_type(tu_facts *facts, const ftc_expr *init)
-{
-    static const char *const slots[] = {"tp_new", "tp_init", "tp_call"};
-    for (size_t i = 0; i < 3; i++)
-        mark_private(facts, ftc_capi_function_named_by(ftc_expr_field(init, slots[i])), 6u);
-}
-
-static void scan_type_slots(tu_facts *facts, const ftc_expr *list)
-{
-    for (uint32_t i = 0; i < list->nkids; i++) {
-        const ftc_expr *entry = ftc_expr_strip(list->kids[i]);
-        if (entry == NULL || entry->kind != FTC_E_INIT_LIST)
-            continue;
-        const ftc_expr *slot = ftc_expr_field(entry, "slot");
-        if (ftc_expr_has_macro(slot, "Py_tp_new") || ftc_expr_has_macro(slot, "Py_tp_init") ||
-            ftc_expr_has_macro(slot, "Py_tp_call"))
-            mark_private(facts, ftc_capi_function_named_by(ftc_expr_field(entry, "pfunc")), 6u);
-    }
-}
-
-static void find_private_params(tu_facts *facts)
-{
-    const ftc_tu *tu = facts->tu;
-    for (size_t i = 0; i < tu->globals.count; i++) {
-        const ftc_var *v = &tu->globals.items[i];
-        const ftc_expr *init = ftc_expr_strip(v->init);
-        if (init == NULL || init->kind != FTC_E_INIT_LIST)
-            continue;
-        if (ftc_capi_element_type_is(v->canonical_type, "PyMethodDef"))
-            scan_method_table(facts, init);
-        else if (ftc_capi_element_type_is(v->canonical_type, "PyType_Slot"))
-            scan_type_slots(facts, init);
-        else if (ftc_capi_type_is(v->canonical_type, "PyTypeObject") ||
-                 ftc_capi_type_is(v->canonical_type, "_typeobject"))
-            scan_type(facts, init);
-    }
+    free(view);
 }
 
 /* ---- critical sections ------------------------------------------------------ */
@@ -316,283 +280,13 @@ static int scan_call_site(const ftc_expr *e, void *ctx)
     return 0;
 }
 
-/* ---- predecessors in one function's CFG ------------------------------------- */
-
-static void compute_preds(func_ctx *fc, ftc_arena *a)
-{
-    uint32_t n = fc->fn->nblocks;
-    fc->pred_start = ftc_arena_alloc(a, sizeof(int32_t) * (n + 1));
-    uint32_t total = 0;
-    for (uint32_t b = 0; b < n; b++)
-        total += fc->fn->blocks[b].nsuccs;
-    fc->preds = ftc_arena_alloc(a, sizeof(int32_t) * (total + 1));
-    if (fc->pred_start == NULL || fc->preds == NULL) {
-        fc->pred_start = NULL;
-        return;
-    }
-    for (uint32_t b = 0; b < n; b++)
-        for (uint32_t k = 0; k < fc->fn->blocks[b].nsuccs; k++) {
-            int32_t t = fc->fn->blocks[b].succs[k];
-            if (t >= 0 && (uint32_t)t < n)
-                fc->pred_start[t + 1]++;
-        }
-    for (uint32_t b = 0; b < n; b++)
-        fc->pred_start[b + 1] += fc->pred_start[b];
-    int32_t *fill = calloc(n + 1, sizeof(int32_t));
-    if (fill == NULL) {
-        fc->pred_start = NULL;
-        return;
-    }
-    for (uint32_t b = 0; b < n; b++)
-        for (uint32_t k = 0; k < fc->fn->blocks[b].nsuccs; k++) {
-            int32_t t = fc->fn->blocks[b].succs[k];
-            if (t >= 0 && (uint32_t)t < n)
-                fc->preds[fc->pred_start[t] + fill[t]++] = (int32_t)b;
-        }
-    free(fill);
-}
-
-/* ---- fresh containers --------------------------------------------------------- */
-
-/* Does this tree hand `local` to something that may keep it? */
-static int publishes(const ftc_expr *e, void *ctx)
-{
-    local_search *s = ctx;
-    const ftc_expr *rhs = e->kind == FTC_E_ASSIGN && e->nkids == 2 ? ftc_expr_strip(e->kids[1]) : NULL;
-    /* g = Py_NewRef(list) stores it as surely as g = list. */
-    if (rhs && rhs->kind == FTC_E_CALL && ftc_capi_is_incref(rhs->name) && rhs->nkids == 1)
-        rhs = rhs->kids[0];
-    if (rhs && is_ref_to_local(rhs, s->local)) {
-        const ftc_expr *lhs = ftc_expr_strip(e->kids[0]);
-        if (!(lhs && lhs->kind == FTC_E_REF && lhs->ref == FTC_REF_LOCAL))
-            return s->found = 1;
-    }
-    if (e->kind == FTC_E_RETURN && e->nkids == 1 && is_ref_to_local(e->kids[0], s->local))
-        return s->found = 1;
-    if (e->kind == FTC_E_CALL)
-        for (uint32_t i = 0; i < e->nkids; i++)
-            if (is_ref_to_local(e->kids[i], s->local) &&
-                !ftc_capi_keeps_no_reference(e->name, i))
-                return s->found = 1;
-    return 0;
-}
-
-typedef struct creation_search {
-    const ftc_tu *tu;
-    int32_t local;
-    int creations;
-    int others;
-} creation_search;
-
-/* Py_CLEAR(x), Py_SETREF(x, v), Py_XSETREF(x, v) take &x inside their own
- * expansion (3.12+ headers); that address does not escape. */
-static int inside_setref_macro(const ftc_tu *tu, ftc_loc at)
-{
-    for (size_t i = 0; i < tu->macro_uses.count; i++) {
-        const ftc_macro_use *u = &tu->macro_uses.items[i];
-        if (u->range.begin.file == at.file && at.offset >= u->range.begin.offset &&
-            at.offset <= u->range.end.offset &&
-            (strcmp(u->name, "Py_CLEAR") == 0 || strcmp(u->name, "Py_SETREF") == 0 ||
-             strcmp(u->name, "Py_XSETREF") == 0))
-            return 1;
-    }
-    return 0;
-}
-
-static int creates(const ftc_expr *value)
-{
-    value = ftc_expr_strip(value);
-    if (value && value->kind == FTC_E_CONDITIONAL && value->nkids == 3)
-        return creates(value->kids[1]) && creates(value->kids[2]);
-    return value && value->kind == FTC_E_CALL && ftc_capi_creates_container(value->name);
-}
-
-static void note_assignment(creation_search *s, const ftc_expr *value)
-{
-    if (is_null_literal(value))
-        return;     /* `PyObject *x = NULL;` holds no container */
-    if (creates(value))
-        s->creations++;
-    else
-        s->others++;
-}
-
-/* Does this statement (re)create `local`? */
-static int creates_local(const ftc_expr *e, void *ctx)
-{
-    local_search *s = ctx;
-    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_ref_to_local(e->kids[0], s->local) &&
-        creates(e->kids[1]))
-        return s->found = 1;
-    if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == s->local &&
-        e->nkids == 1 && creates(e->kids[0]))
-        return s->found = 1;
-    return 0;
-}
-
-/* Walking back from the use over CFG predecessors: is `local` published
- * on some path before it was last (re)created? */
-static int published_before(const func_ctx *fc, int32_t local, stmt_pos use)
-{
-    const ftc_func *fn = fc->fn;
-    if (fc->pred_start == NULL)
-        return 1;   /* no CFG facts: assume the worst */
-    unsigned char *seen = calloc(fn->nblocks + 1, 1);
-    int32_t *stack = malloc(sizeof(int32_t) * (fn->nblocks + 1));
-    int found = 0;
-    if (seen == NULL || stack == NULL) {
-        found = 1;
-        goto done;
-    }
-    uint32_t top = 0;
-    int32_t b = (int32_t)use.block;
-    int32_t from = (int32_t)use.index - 1;
-    for (;;) {
-        int stopped = 0;
-        for (int32_t k = from; k >= 0; k--) {
-            const ftc_expr *stmt = fn->blocks[b].stmts[k];
-            local_search p = {local, 0};
-            ftc_expr_walk(stmt, publishes, &p);
-            if (p.found) {
-                found = 1;
-                goto done;
-            }
-            if (tree_has(stmt, creates_local, local)) {
-                stopped = 1;
-                break;
-            }
-        }
-        if (!stopped)
-            for (int32_t i = fc->pred_start[b]; i < fc->pred_start[b + 1]; i++)
-                if (!seen[fc->preds[i]]) {
-                    seen[fc->preds[i]] = 1;
-                    stack[top++] = fc->preds[i];
-                }
-        if (top == 0)
-            break;
-        b = stack[--top];
-        from = (int32_t)fn->blocks[b].nstmts - 1;
-    }
-done:
-    free(seen);
-    free(stack);
-    return found;
-}
-
-static int find_assignments(const ftc_expr *e, void *ctx)
-{
-    creation_search *s = ctx;
-    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_ref_to_local(e->kids[0], s->local))
-        note_assignment(s, e->kids[1]);
-    else if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL &&
-             e->ref_index == s->local && e->nkids == 1)
-        note_assignment(s, e->kids[0]);
-    else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 && is_ref_to_local(e->kids[0], s->local) &&
-             !inside_setref_macro(s->tu, e->range.begin))
-        s->others++;   /* filled in through a pointer: origin unknown */
-    return 0;
-}
-
-/* Was `local` made by this function (every assignment creates a new
- * container) and not published on any path before `use`? */
-static int is_fresh(const func_ctx *fc, int32_t local, stmt_pos use)
-{
-    const ftc_func *fn = fc->fn;
-    creation_search c = {fc->facts->tu, local, 0, 0};
-    for (uint32_t b = 0; b < fn->nblocks; b++)
-        for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-            ftc_expr_walk(fn->blocks[b].stmts[k], find_assignments, &c);
-    if (c.creations == 0 || c.others > 0)
-        return 0;
-    return !published_before(fc, local, use);
-}
-
 /* ---- escalation: used after a call that can free it --------------------------- */
 
 typedef struct escalation {
     const ftc_expr *use;
     const ftc_expr *freeing;
-    int likely;                  /* the freeing call is a project function
-                                    defined in another file */
+    free_event event;
 } escalation;
-
-/* Is every value `local` holds a plain object (str, int, a tuple of
- * objects alive elsewhere) that this function built? Dropping it runs no
- * Python code. Cached per local. */
-typedef struct plain_search {
-    int32_t local;
-    int plain, other;
-} plain_search;
-
-static int find_plain(const ftc_expr *e, void *ctx)
-{
-    plain_search *s = ctx;
-    const ftc_expr *value = NULL;
-    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_ref_to_local(e->kids[0], s->local))
-        value = e->kids[1];
-    else if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == s->local &&
-             e->nkids == 1)
-        value = e->kids[0];
-    else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 && is_ref_to_local(e->kids[0], s->local))
-        s->other++;
-    if (value && !is_null_literal(value)) {
-        const ftc_expr *v = ftc_expr_strip(value);
-        if (v && v->kind == FTC_E_CALL && ftc_capi_makes_plain_value(v->name))
-            s->plain++;
-        else
-            s->other++;
-    }
-    return 0;
-}
-
-static int is_plain_local(func_ctx *fc, int32_t local)
-{
-    if (local < 0 || local >= (int32_t)sizeof(fc->plain))
-        return 0;
-    if (fc->plain[local] < 0) {
-        plain_search p = {local, 0, 0};
-        for (uint32_t b = 0; b < fc->fn->nblocks; b++)
-            for (uint32_t k = 0; k < fc->fn->blocks[b].nstmts; k++)
-                ftc_expr_walk(fc->fn->blocks[b].stmts[k], find_plain, &p);
-        fc->plain[local] = p.plain > 0 && p.other == 0;
-    }
-    return fc->plain[local];
-}
-
-/* The first call in a statement that can free a borrowed object: 2 for
- * certainly, 1 for a project function defined in another file. */
-typedef struct freeing_search {
-    func_ctx *fc;
-    const ftc_expr *call;
-    int kind;
-} freeing_search;
-
-static int find_freeing(const ftc_expr *e, void *ctx)
-{
-    freeing_search *s = ctx;
-    if (e->kind != FTC_E_CALL)
-        return 0;
-    const tu_facts *facts = s->fc->facts;
-    ftc_danger d = call_danger(facts, e);
-    int kind = 0;
-    if (d == FTC_DANGER_CERTAIN) {
-        /* Dropping a str or int this function built runs no code. */
-        const ftc_expr *arg = e->nkids ? ftc_expr_strip(e->kids[0]) : NULL;
-        if (ftc_capi_is_decref(e->name) && arg && arg->kind == FTC_E_REF &&
-            arg->ref == FTC_REF_LOCAL && is_plain_local(s->fc, arg->ref_index))
-            return 0;
-        kind = 2;
-    } else if (d == FTC_DANGER_LIKELY && e->decl_file >= 0 &&
-               (size_t)e->decl_file < facts->tu->files.count && e->nmacros == 0 &&
-               facts->tu->files.items[e->decl_file].kind == FTC_FILE_PROJECT) {
-        kind = 1;
-    }
-    if (kind > s->kind) {
-        s->kind = kind;
-        s->call = e;
-    }
-    return kind == 2;
-}
 
 /* For a branch condition that tests `local` against NULL: 1 when its true
  * edge means NULL, 0 when its true edge means non-NULL, -1 otherwise. */
@@ -601,14 +295,14 @@ static int null_test_polarity(const ftc_expr *cond, int32_t local)
     cond = ftc_expr_strip(cond);
     if (cond == NULL)
         return -1;
-    if (is_ref_to_local(cond, local))
+    if (ftc_is_ref_to_local(cond, local))
         return 0;                                        /* if (v) */
     if (cond->kind == FTC_E_LOGICAL && cond->nkids == 1 && cond->name &&
-        strcmp(cond->name, "!") == 0 && is_ref_to_local(cond->kids[0], local))
+        strcmp(cond->name, "!") == 0 && ftc_is_ref_to_local(cond->kids[0], local))
         return 1;                                        /* if (!v) */
     if (cond->kind == FTC_E_COMPARE && cond->nkids == 2 && cond->name &&
-        ((is_ref_to_local(cond->kids[0], local) && is_null_literal(cond->kids[1])) ||
-         (is_ref_to_local(cond->kids[1], local) && is_null_literal(cond->kids[0]))))
+        ((ftc_is_ref_to_local(cond->kids[0], local) && ftc_is_null_literal(cond->kids[1])) ||
+         (ftc_is_ref_to_local(cond->kids[1], local) && ftc_is_null_literal(cond->kids[0]))))
         return strcmp(cond->name, "==") == 0 ? 1 : strcmp(cond->name, "!=") == 0 ? 0 : -1;
     return -1;
 }
@@ -616,27 +310,27 @@ static int null_test_polarity(const ftc_expr *cond, int32_t local)
 typedef struct walk_state {
     uint32_t block;
     const ftc_expr *freeing;
-    int likely;
+    free_event event;
 } walk_state;
 
-/* Walk forward from the borrowing statement: a call that can free the
- * object, followed on some path by a use of the borrowed local (Py_INCREF
- * included: too late), with no strong reference taken before the call and
- * no reassignment. A NULL value cannot dangle: branches where the local is
- * NULL are not followed. */
+/* Walk forward from the borrowing statement: an event that can free the
+ * item (see call_event), followed on some path by a use of the borrowed
+ * local (Py_INCREF included: too late), with no strong reference taken
+ * before the event and no reassignment. A NULL value cannot dangle:
+ * branches where the local is NULL are not followed. */
 static int find_escalation(func_ctx *fc, int32_t local, stmt_pos from,
-                           escalation *out)
+                           const char *owner_text, int reachable, escalation *out)
 {
     const ftc_func *fn = fc->fn;
     uint32_t n = fn->nblocks;
-    /* one state per block and "a freeing call was seen" */
+    /* one state per block and "an event was seen" */
     unsigned char *seen = calloc((size_t)n * 2 + 2, 1);
     walk_state *queue = malloc(sizeof(walk_state) * ((size_t)n * 2 + 2));
     int found = 0;
     if (!seen || !queue)
         goto done;
     uint32_t head = 0, tail = 0;
-    walk_state st = {from.block, NULL, 0};
+    walk_state st = {from.block, NULL, EVENT_NONE};
     uint32_t first = from.index + 1;
     for (;;) {
         const ftc_block *b = &fn->blocks[st.block];
@@ -647,7 +341,7 @@ static int find_escalation(func_ctx *fc, int32_t local, stmt_pos from,
             if (st.freeing && find_use(stmt, &u)) {
                 out->use = u.found;
                 out->freeing = st.freeing;
-                out->likely = st.likely;
+                out->event = st.event;
                 found = 1;
                 goto done;
             }
@@ -656,12 +350,11 @@ static int find_escalation(func_ctx *fc, int32_t local, stmt_pos from,
                 break;
             }
             if (st.freeing == NULL) {
-                freeing_search f = {fc, NULL, 0};
-                ftc_expr_walk(stmt, find_freeing, &f);
-                if (f.kind) {
-                    st.freeing = f.call;
-                    st.likely = f.kind == 1;
-                }
+                event_search e = {fc->facts, &fc->view, owner_text, reachable, NULL,
+                                  EVENT_NONE};
+                ftc_expr_walk(stmt, find_event, &e);
+                st.freeing = e.call;
+                st.event = e.event;
             }
         }
         if (!stop) {
@@ -677,7 +370,7 @@ static int find_escalation(func_ctx *fc, int32_t local, stmt_pos from,
                 uint32_t key = (uint32_t)t * 2 + (st.freeing != NULL);
                 if (!seen[key]) {
                     seen[key] = 1;
-                    queue[tail++] = (walk_state){(uint32_t)t, st.freeing, st.likely};
+                    queue[tail++] = (walk_state){(uint32_t)t, st.freeing, st.event};
                 }
             }
         }
@@ -755,18 +448,35 @@ static void report_site(func_ctx *fc, const borrow_site *site,
         snprintf(owner_desc, sizeof(owner_desc), "%s", api->owner);
     ftc_finding *f;
     if (esc) {
-        f = ftc_report_add(rep, RULE, FTC_LEVEL_ERROR,
-                           esc->likely ? FTC_LIKELY : FTC_CERTAIN, esc->use->range,
+        f = ftc_report_add(rep, RULE, FTC_LEVEL_ERROR, FTC_CERTAIN, esc->use->range,
                            "borrowed reference '%s' from %s is used after a call "
                            "that can free it: a use-after-free even with the GIL",
                            esc->use->name, api->name);
         ftc_finding_relate(rep, f, site->call->range, "borrowed from %s here",
                            owner_desc);
-        ftc_finding_relate(rep, f, esc->freeing->range,
-                           esc->likely ? "%s is defined in another file and may run "
-                                         "arbitrary code or drop references"
-                                       : "%s can run arbitrary code or drop references",
-                           esc->freeing->name ? esc->freeing->name : "this call");
+        const char *callee = esc->freeing->name ? esc->freeing->name : "this call";
+        switch (esc->event) {
+        case EVENT_MUTATES:
+            ftc_finding_relate(rep, f, esc->freeing->range,
+                               "%s can replace or remove the item in %s", callee,
+                               owner_desc);
+            break;
+        case EVENT_RUNS_CODE:
+            ftc_finding_relate(rep, f, esc->freeing->range,
+                               "%s runs Python code of an object of unknown type, "
+                               "which can drop the last reference", callee);
+            break;
+        case EVENT_DECREF:
+            ftc_finding_relate(rep, f, esc->freeing->range,
+                               "%s of an object of unknown type can run its "
+                               "finaliser, which can drop the last reference", callee);
+            break;
+        default:
+            ftc_finding_relate(rep, f, esc->freeing->range,
+                               "%s can run Python code or remove items of shared "
+                               "containers", callee);
+            break;
+        }
         ftc_finding_suggest(rep, f, "take a strong reference (%s, or Py_NewRef "
                             "before the call) and release it when done",
                             api->replacement ? api->replacement : "Py_NewRef");
@@ -823,19 +533,12 @@ static ftc_confidence owner_confidence(const ftc_expr *owner)
     return FTC_LIKELY;
 }
 
-/* Is the owner out of other threads' reach here: the call's own args or
- * kwargs, a container made inline or by this function and not published,
- * or one every caller holds a critical section on? */
-static int owner_is_private(func_ctx *fc, const borrow_site *site, const ftc_expr *owner)
+/* Does every caller hold a critical section on the parameter? */
+static int owner_locked_by_callers(const func_ctx *fc, const ftc_expr *owner)
 {
-    uint32_t params = fc->facts->private_params[fc->index] | fc->facts->locked_params[fc->index];
-    if (owner->kind == FTC_E_REF && owner->ref == FTC_REF_PARAM && owner->ref_index >= 0 &&
-        owner->ref_index < 32 && (params & (1u << owner->ref_index)))
-        return 1;
-    if (owner->kind == FTC_E_CALL && ftc_capi_creates_container(owner->name))
-        return 1;   /* PyDict_GetItem(PyThreadState_GetDict(), k) */
-    return owner->kind == FTC_E_REF && owner->ref == FTC_REF_LOCAL &&
-           is_fresh(fc, owner->ref_index, site->pos);
+    return owner->kind == FTC_E_REF && owner->ref == FTC_REF_PARAM && owner->ref_index >= 0 &&
+           owner->ref_index < 32 &&
+           (fc->facts->locked_params[fc->index] & (1u << owner->ref_index));
 }
 
 static void check_site(func_ctx *fc, const borrow_site *site)
@@ -854,14 +557,21 @@ static void check_site(func_ctx *fc, const borrow_site *site)
             return;
     }
     char *owner_text = owner ? ftc_expr_text(a, tu, owner) : NULL;
-    /* A use after a call that can free the object is a use-after-free
+    const ftc_prov *prov = &fc->facts->prov;
+    int private_owner = owner && ftc_prov_is_private(prov, &fc->view, owner, site->pos);
+    int reachable = !owner || ftc_prov_code_can_reach(prov, &fc->view, owner, site->pos);
+    /* A use after an event that can free the object is a use-after-free
      * with or without other threads: checked before any exemption. */
-    escalation esc = {NULL, NULL, 0};
-    if (site->local >= 0 && find_escalation(fc, site->local, site->pos, &esc)) {
+    escalation esc = {NULL, NULL, EVENT_NONE};
+    if (site->local >= 0 &&
+        find_escalation(fc, site->local, site->pos, owner_text, reachable, &esc)) {
         report_site(fc, site, api, owner_text, FTC_CERTAIN, &esc);
         return;
     }
-    if (owner && owner_is_private(fc, site, owner))
+    /* Code no free-threaded build compiles never runs without the GIL. */
+    if (ftc_gil_only_at(tu, site->call->range.begin))
+        return;
+    if (private_owner || (owner && owner_locked_by_callers(fc, owner)))
         return;
     /* While the module initialises no other thread can reach its objects. */
     if (fc->facts->init_only[fc->index])
@@ -894,6 +604,40 @@ static int32_t destination(const ftc_expr *parent, const ftc_expr *call)
     return -1;
 }
 
+/* Is `local` used as an object anywhere in the function, rather than only
+ * assigned, tested for NULL or compared by identity? */
+static int used_as_object(const ftc_expr *e, const ftc_expr *parent, int32_t local)
+{
+    if (e == NULL)
+        return 0;
+    if (e->kind == FTC_E_REF && e->ref == FTC_REF_LOCAL && e->ref_index == local) {
+        if (parent == NULL)
+            return 0;                   /* a branch condition: if (v) */
+        if (parent->kind == FTC_E_COMPARE && parent->name &&
+            (strcmp(parent->name, "==") == 0 || strcmp(parent->name, "!=") == 0))
+            return 0;
+        if (parent->kind == FTC_E_LOGICAL)
+            return 0;                   /* !v, v && ..., v || ... */
+        if ((parent->kind == FTC_E_CONDITIONAL || parent->kind == FTC_E_ASSIGN) &&
+            parent->nkids && ftc_expr_strip(parent->kids[0]) == e)
+            return 0;                   /* v ? a : b, v = ... */
+        return 1;
+    }
+    for (uint32_t i = 0; i < e->nkids; i++)
+        if (used_as_object(e->kids[i], e->kind == FTC_E_CAST ? parent : e, local))
+            return 1;
+    return 0;
+}
+
+static int local_only_compared(const ftc_func *fn, int32_t local)
+{
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+            if (used_as_object(fn->blocks[b].stmts[k], NULL, local))
+                return 0;
+    return 1;
+}
+
 static void walk_sites(site_walk *w, const ftc_expr *e, const ftc_expr *parent,
                        int top)
 {
@@ -901,16 +645,18 @@ static void walk_sites(site_walk *w, const ftc_expr *e, const ftc_expr *parent,
         return;
     if (e->kind == FTC_E_CALL && ftc_capi_borrowed(e->name)) {
         borrow_site site = {e, parent, w->pos, destination(parent, e), 0};
-        /* Only tested for NULL: `if (PyDict_GetItem(d, k))`,
-         * `PyDict_GetItem(d, k) == NULL`, `!PyDict_GetItem(d, k)`. */
-        /* ... or compared by identity: `PyList_GET_ITEM(l, i) == obj`. */
-        if ((top && w->is_cond) ||
+        /* Only tested for NULL (`if (PyDict_GetItem(d, k))`, `v == NULL`,
+         * `!v`) or compared by identity (`PyList_GET_ITEM(l, i) == obj`),
+         * directly or through the local it is stored in. PyDict_Next's
+         * outputs are borrowed whatever its result is used for. */
+        int compared =
+            (top && w->is_cond) ||
             (parent && parent->kind == FTC_E_COMPARE && parent->nkids == 2 &&
              parent->name && (strcmp(parent->name, "==") == 0 ||
                               strcmp(parent->name, "!=") == 0)) ||
-            (parent && parent->kind == FTC_E_LOGICAL && parent->nkids == 1))
-            site.null_test_only = strcmp(e->name, "PyDict_Next") != 0;
-        /* PyDict_Next(d, &pos, &key, &value): the outputs are borrowed. */
+            (parent && parent->kind == FTC_E_LOGICAL && parent->nkids == 1) ||
+            (site.local >= 0 && local_only_compared(w->fc->fn, site.local));
+        site.null_test_only = compared && strcmp(e->name, "PyDict_Next") != 0;
         check_site(w->fc, &site);
     }
     for (uint32_t i = 0; i < e->nkids; i++) {
@@ -939,8 +685,7 @@ static void check_function(tu_facts *facts, int32_t index)
     fc->fn = fn;
     fc->index = index;
     fc->nregions = ftc_find_regions(facts->tu, fn, facts->rep->arena, fc->regions, FTC_MAX_REGIONS);
-    compute_preds(fc, facts->rep->arena);
-    memset(fc->plain, -1, sizeof(fc->plain));
+    ftc_fn_view_init(&fc->view, facts->tu, index, facts->rep->arena);
     for (uint32_t b = 0; b < fn->nblocks; b++)
         for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++) {
             site_walk w = {fc, {b, k}, is_cond_stmt(&fn->blocks[b], k)};
@@ -976,16 +721,38 @@ static void find_locked_params(tu_facts *facts)
     free(fc);
 }
 
+static int is_borrowing_call(const ftc_expr *e, void *ctx)
+{
+    (void)ctx;
+    return e->kind == FTC_E_CALL && ftc_capi_borrowed(e->name) != NULL;
+}
+
+/* Most translation units borrow nothing: they cost one walk. */
+static int tu_borrows(const ftc_tu *tu)
+{
+    for (size_t i = 0; i < tu->functions.count; i++) {
+        const ftc_func *fn = &tu->functions.items[i];
+        if (!ftc_tu_is_project_file(tu, fn->name_loc.file))
+            continue;
+        for (uint32_t b = 0; b < fn->nblocks; b++)
+            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+                if (ftc_expr_walk(fn->blocks[b].stmts[k], is_borrowing_call, NULL))
+                    return 1;
+    }
+    return 0;
+}
+
 static void run(const ftc_tu *tu, ftc_report *rep)
 {
+    if (!tu_borrows(tu))
+        return;
     size_t n = tu->functions.count;
-    tu_facts facts = {tu, rep, NULL, NULL, NULL, NULL};
-    facts.private_params = calloc(n + 1, sizeof(uint32_t));
+    tu_facts facts = {tu, rep, {0}, NULL, NULL, NULL};
     facts.locked_params = calloc(n + 1, sizeof(uint32_t));
-    facts.danger = calloc(n + 1, sizeof(ftc_danger));
+    facts.danger = calloc(n + 1, 1);
     facts.init_only = calloc(n + 1, 1);
-    if (facts.private_params && facts.locked_params && facts.danger && facts.init_only) {
-        find_private_params(&facts);
+    if (facts.locked_params && facts.danger && facts.init_only &&
+        ftc_prov_init(&facts.prov, tu, rep->arena) == 0) {
         ftc_init_only_functions(tu, facts.init_only);
         compute_danger(&facts);
         find_locked_params(&facts);
@@ -998,7 +765,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
         ftc_report_notify(rep, FTC_LEVEL_ERROR, "out-of-memory",
                           "borrowed-ref: out of memory");
     }
-    free(facts.private_params);
+    ftc_prov_free(&facts.prov);
     free(facts.locked_params);
     free(facts.danger);
     free(facts.init_only);
@@ -1042,7 +809,7 @@ const ftc_check ftc_check_borrowed_ref = {
     .default_level = FTC_LEVEL_WARNING,
     .precision = FTC_PRECISION_HIGH,
     .tags = tags,
-    .needs = FTC_NEED_GLOBALS | FTC_NEED_FUNCTIONS | FTC_NEED_MACROS,
+    .needs = FTC_NEED_GLOBALS | FTC_NEED_FUNCTIONS | FTC_NEED_MACROS | FTC_NEED_CONDITIONS,
     .watched_macros = watched,
     .run = run,
 };

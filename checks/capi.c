@@ -293,34 +293,6 @@ static int has_suffix(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Drop references, run __del__, call into Python: what frees objects. */
-static const char *certain_danger[] = {
-    "Py_DECREF", "Py_XDECREF", "Py_CLEAR", "Py_SETREF", "Py_XSETREF",
-    "Py_DecRef", "Py_XDecRef", "_Py_DECREF", "_Py_XDECREF", "_Py_Dealloc",
-    "PyObject_Call", "PyObject_CallObject", "PyObject_CallNoArgs",
-    "PyObject_CallOneArg", "PyObject_CallFunction", "PyObject_CallMethod",
-    "PyObject_CallFunctionObjArgs", "PyObject_CallMethodObjArgs",
-    "PyObject_CallMethodNoArgs", "PyObject_CallMethodOneArg",
-    "PyObject_Vectorcall", "PyObject_VectorcallMethod", "PyObject_VectorcallDict",
-    "PyEval_CallObject", "PyEval_CallObjectWithKeywords", "PyEval_EvalCode",
-    "PyObject_Repr", "PyObject_Str", "PyObject_ASCII", "PyObject_Bytes",
-    "PyObject_Print", "PyObject_Format", "PyObject_Hash", "PyObject_RichCompare",
-    "PyObject_RichCompareBool", "PyObject_GetAttr", "PyObject_GetAttrString",
-    "PyObject_GetOptionalAttr", "PyObject_GetOptionalAttrString",
-    "PyObject_SetAttr", "PyObject_SetAttrString", "PyObject_DelAttr",
-    "PyObject_DelAttrString", "PyObject_HasAttr", "PyObject_HasAttrString",
-    "PyObject_GetItem", "PyObject_SetItem", "PyObject_DelItem",
-    "PyObject_GetIter", "PyIter_Next", "PyObject_Dir",
-    "PyDict_SetItem", "PyDict_SetItemString", "PyDict_DelItem",
-    "PyDict_DelItemString", "PyDict_Clear", "PyDict_Update", "PyDict_Merge",
-    "PyDict_Pop", "PyDict_PopString",
-    "PyList_SetItem", "PyList_SetSlice", "PyList_Clear", "PyTuple_SetItem",
-    "PySequence_SetItem", "PySequence_DelItem", "PySequence_GetItem",
-    "PyMapping_GetItemString", "PyMapping_SetItemString",
-    "PyImport_Import", "PyImport_ImportModule", "PyImport_ImportModuleLevel",
-    "PyErr_Print", "PyErr_PrintEx", "PyErr_WriteUnraisable",
-    "PyModule_AddObject"};
-
 /* Cannot run Python code nor drop a reference. */
 static const char *no_danger[] = {
     "Py_INCREF", "Py_XINCREF", "Py_NewRef", "Py_XNewRef", "Py_IncRef",
@@ -359,12 +331,16 @@ static const char *no_danger[] = {
 
 ftc_danger ftc_capi_call_danger(const char *name)
 {
-    static int certain_sorted, none_sorted;
+    /* Besides running code and mutating containers: calls that drop a
+     * reference they were given or hold. */
+    static const char *const drops[] = {
+        "Py_SETREF", "Py_XSETREF", "_Py_Dealloc", "PyTuple_SetItem",
+        "PyModule_AddObject", NULL};
+    static int none_sorted;
     if (name == NULL)
         return FTC_DANGER_LIKELY;
-    if (in_sorted(name, certain_danger,
-                  sizeof(certain_danger) / sizeof(certain_danger[0]),
-                  &certain_sorted))
+    if (ftc_capi_runs_code_on(name) || ftc_capi_mutates_container(name) ||
+        ftc_capi_is_decref(name) || in_list(name, drops))
         return FTC_DANGER_CERTAIN;
     if (in_sorted(name, no_danger, sizeof(no_danger) / sizeof(no_danger[0]),
                   &none_sorted) ||
@@ -379,18 +355,111 @@ ftc_danger ftc_capi_call_danger(const char *name)
     return FTC_DANGER_LIKELY;
 }
 
+/* Calls that return a container nobody else holds yet: the +1 returns of
+ * Doc/data/refcounts.dat whose documentation says the result is a new
+ * list, tuple, dict or set (a copy, a snapshot, a split), not the argument
+ * itself or a view of it. Py_BuildValue and PySequence_Fast depend on
+ * their arguments: see ftc_capi_fresh_if. */
 int ftc_capi_creates_container(const char *name)
 {
     static const char *const creators[] = {
-        "PyList_New", "PyDict_New", "PyTuple_New", "Py_BuildValue",
-        "PyDict_Copy", "PySequence_List", "PySequence_Tuple", "PyList_GetSlice",
-        "PyTuple_GetSlice", "PyDict_Items", "PyDict_Keys", "PyDict_Values",
-        "PyList_AsTuple", "PyTuple_Pack", "PySet_New", "PyFrozenSet_New",
-        "_PyDict_NewPresized", "PyMapping_Items", "PyMapping_Keys",
-        "PyMapping_Values", "PyObject_Dir",
+        /* constructors */
+        "PyList_New", "PyDict_New", "PyTuple_New", "PyTuple_Pack",
+        "PySet_New", "PyFrozenSet_New", "_PyDict_NewPresized",
+        /* copies and snapshots */
+        "PyDict_Copy", "PyDict_Items", "PyDict_Keys", "PyDict_Values",
+        "PyMapping_Items", "PyMapping_Keys", "PyMapping_Values",
+        "PySequence_List", "PySequence_Tuple", "PyList_GetSlice",
+        "PyTuple_GetSlice", "PyList_AsTuple", "PyObject_Dir",
+        /* results built by the call */
+        "PyUnicode_Split", "PyUnicode_RSplit", "PyUnicode_Splitlines",
+        "PyUnicode_Partition", "PyUnicode_RPartition",
         /* not new, but private to the calling thread */
         "PyThreadState_GetDict", NULL};
     return name && in_list(name, creators);
+}
+
+int ftc_capi_thread_private(const char *name)
+{
+    return name && strcmp(name, "PyThreadState_GetDict") == 0;
+}
+
+int ftc_capi_fresh_if(const char *name)
+{
+    if (name == NULL)
+        return -1;
+    if (strcmp(name, "PySequence_Fast") == 0)
+        return 0;     /* a new list, or its argument when that is a list or tuple */
+    if (strcmp(name, "Py_BuildValue") == 0 || strcmp(name, "_Py_BuildValue_SizeT") == 0)
+        return 1;     /* new when its format builds a container */
+    return -1;
+}
+
+int ftc_capi_build_value_is_container(const char *format)
+{
+    /* "[...]", "{...}", "(...)" or more than one item make a new list, dict
+     * or tuple; a single "O" returns its argument. */
+    if (format == NULL)
+        return 0;
+    while (*format == ' ' || *format == '\t' || *format == ',' || *format == ':')
+        format++;
+    if (*format == '[' || *format == '{' || *format == '(')
+        return 1;
+    int items = 0;
+    for (const char *f = format; *f; f++) {
+        if (strchr(" \t,:#&!*", *f))
+            continue;
+        if (*f == '[' || *f == '{' || *f == '(')
+            return 1;
+        items++;
+    }
+    return items > 1;
+}
+
+/* Calls that run Python code chosen by their first argument's type
+ * (__call__, __repr__, __getattr__, __eq__, __hash__, __iter__, ...): on
+ * an object of unknown type they can do anything, including dropping the
+ * last reference to an item of any container that code can reach. */
+int ftc_capi_runs_code_on(const char *name)
+{
+    static const char *const runs[] = {
+        "PyObject_Call", "PyObject_CallObject", "PyObject_CallNoArgs",
+        "PyObject_CallOneArg", "PyObject_CallFunction", "PyObject_CallMethod",
+        "PyObject_CallFunctionObjArgs", "PyObject_CallMethodObjArgs",
+        "PyObject_CallMethodNoArgs", "PyObject_CallMethodOneArg",
+        "_PyObject_CallFunction_SizeT", "_PyObject_CallMethod_SizeT",
+        "PyObject_Vectorcall", "PyObject_VectorcallMethod", "PyObject_VectorcallDict",
+        "PyEval_CallObject", "PyEval_CallObjectWithKeywords", "PyEval_EvalCode",
+        "PyObject_Repr", "PyObject_Str", "PyObject_ASCII", "PyObject_Bytes",
+        "PyObject_Print", "PyObject_Format", "PyObject_Hash", "PyObject_RichCompare",
+        "PyObject_RichCompareBool", "PyObject_GetAttr", "PyObject_GetAttrString",
+        "PyObject_GetOptionalAttr", "PyObject_GetOptionalAttrString",
+        "PyObject_SetAttr", "PyObject_SetAttrString", "PyObject_DelAttr",
+        "PyObject_DelAttrString", "PyObject_HasAttr", "PyObject_HasAttrString",
+        "PyObject_GetItem", "PyObject_SetItem", "PyObject_DelItem",
+        "PyObject_GetIter", "PyIter_Next", "PyObject_Dir", "PyObject_IsTrue",
+        "PyObject_Not", "PySequence_GetItem", "PySequence_SetItem",
+        "PySequence_DelItem", "PyMapping_GetItemString", "PyMapping_SetItemString",
+        "PyImport_Import", "PyImport_ImportModule", "PyImport_ImportModuleLevel",
+        "PyErr_Print", "PyErr_PrintEx", "PyErr_WriteUnraisable", NULL};
+    return name && in_list(name, runs);
+}
+
+/* Calls that replace or remove items of their first argument, dropping the
+ * container's references to them. */
+int ftc_capi_mutates_container(const char *name)
+{
+    static const char *const mutators[] = {
+        "PyDict_SetItem", "PyDict_SetItemString", "PyDict_DelItem",
+        "PyDict_DelItemString", "PyDict_Clear", "PyDict_Update", "PyDict_Merge",
+        "PyDict_MergeFromSeq2", "PyDict_Pop", "PyDict_PopString",
+        "_PyDict_SetItem_KnownHash", "_PyDict_DelItem_KnownHash",
+        "PyObject_SetItem", "PyObject_DelItem", "PyObject_DelItemString",
+        "PyList_SetItem", "PyList_SetSlice", "PyList_Clear", "PySequence_SetItem",
+        "PySequence_DelItem", "PySequence_SetSlice", "PySequence_DelSlice",
+        "PyMapping_SetItemString", "PyMapping_DelItem", "PyMapping_DelItemString",
+        "PyWeakref_ClearRef", "PyCell_Set", NULL};
+    return name && in_list(name, mutators);
 }
 
 int ftc_capi_keeps_no_reference(const char *name, uint32_t arg)

@@ -77,6 +77,19 @@ typedef enum ftc_danger {
 ftc_danger ftc_capi_call_danger(const char *name);
 /* Calls that make a new, private container (not yet visible elsewhere). */
 int ftc_capi_creates_container(const char *name);
+/* Of those, the ones that return the calling thread's own container:
+ * other threads cannot reach it, code this thread runs can. */
+int ftc_capi_thread_private(const char *name);
+/* Calls whose result is new depending on their arguments: 0 when the
+ * result is fresh if argument 0 is (PySequence_Fast), 1 when it is fresh
+ * if the format string builds a container (Py_BuildValue), -1 otherwise. */
+int ftc_capi_fresh_if(const char *name);
+/* Does this Py_BuildValue format make a new container? */
+int ftc_capi_build_value_is_container(const char *format);
+/* Calls that run Python code chosen by the type of their first argument. */
+int ftc_capi_runs_code_on(const char *name);
+/* Calls that replace or remove items of their first argument. */
+int ftc_capi_mutates_container(const char *name);
 /* Calls that operate on their first argument without keeping it. */
 int ftc_capi_keeps_no_reference(const char *name, uint32_t arg);
 /* Take a strong reference to their argument. */

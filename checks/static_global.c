@@ -14,6 +14,7 @@
 
 #include "callgraph.h"
 #include "capi.h"
+#include "gil_only.h"
 #include "docs.h"
 #include "ftc_check.h"
 #include "regions.h"
@@ -118,6 +119,8 @@ static void note_write(fn_writes *w, int32_t g, const ftc_expr *node, write_kind
         return;
     if (ftc_region_at(w->regions, w->nregions, node->range.begin.offset, NULL))
         return;    /* under a lock or a critical section */
+    if (ftc_gil_only_at(w->sg->tu, node->range.begin))
+        return;    /* never compiled without the GIL */
     w->first[g] = (write_site){node, kind, callee, through};
 }
 
@@ -513,7 +516,7 @@ const ftc_check ftc_check_static_global = {
     .default_level = FTC_LEVEL_WARNING,
     .precision = FTC_PRECISION_HIGH,
     .tags = tags,
-    .needs = FTC_NEED_GLOBALS | FTC_NEED_FUNCTIONS | FTC_NEED_MACROS,
+    .needs = FTC_NEED_GLOBALS | FTC_NEED_FUNCTIONS | FTC_NEED_MACROS | FTC_NEED_CONDITIONS,
     .watched_macros = watched,
     .run = run,
 };

@@ -18,7 +18,8 @@ enum {
     FTC_NEED_FUNCTIONS = 1u << 1,  /* function bodies as CFGs */
     FTC_NEED_SKIPPED   = 1u << 2,  /* skipped preprocessor regions */
     FTC_NEED_MACROS    = 1u << 3,  /* watched macro definitions and uses */
-    FTC_NEED_MODULE_INIT = 1u << 4 /* bodies of module init functions only */
+    FTC_NEED_MODULE_INIT = 1u << 4, /* bodies of module init functions only */
+    FTC_NEED_CONDITIONS = 1u << 5   /* #if chains in project files */
 };
 
 typedef enum ftc_precision {

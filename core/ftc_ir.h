@@ -79,6 +79,17 @@ typedef struct ftc_skipped {
     ftc_range range;
 } ftc_skipped;
 
+/* One branch of an #if / #ifdef / #ifndef ... #elif / #else ... #endif
+ * chain in a project file, taken or not, so a check can ask which
+ * configurations compile a piece of code. */
+typedef struct ftc_cond_branch {
+    ftc_range range;        /* the directive up to the chain's next one */
+    const char *condition;  /* as written; "defined(X)" for #ifdef X,
+                               "!defined(X)" for #ifndef X, NULL for #else */
+    int32_t previous;       /* the chain's previous branch, -1 for the first */
+    int taken;
+} ftc_cond_branch;
+
 /* ---- expressions ----------------------------------------------------- */
 
 typedef enum ftc_expr_kind {
@@ -215,6 +226,7 @@ typedef struct ftc_tu {
     FTC_VEC(ftc_macro_def) macro_defs;
     FTC_VEC(ftc_macro_use) macro_uses;
     FTC_VEC(ftc_skipped) skipped;
+    FTC_VEC(ftc_cond_branch) branches;
     FTC_VEC(ftc_var) globals;
     FTC_VEC(ftc_func) functions;
 } ftc_tu;

@@ -21,6 +21,7 @@ void ftc_tu_free(ftc_tu *tu)
     ftc_vec_free(&tu->macro_defs);
     ftc_vec_free(&tu->macro_uses);
     ftc_vec_free(&tu->skipped);
+    ftc_vec_free(&tu->branches);
     ftc_vec_free(&tu->globals);
     ftc_vec_free(&tu->functions);
     ftc_arena_release(&tu->arena);

@@ -1,6 +1,7 @@
 // PreprocessorWatcher.cpp - see PreprocessorWatcher.h.
 #include "PreprocessorWatcher.h"
 
+#include "clang/Lex/Lexer.h"
 #include "clang/Lex/MacroArgs.h"
 #include "clang/Lex/MacroInfo.h"
 
@@ -19,6 +20,7 @@ PreprocessorWatcher::PreprocessorWatcher(clang::Preprocessor &PP,
   WantUses = Needs & FTC_NEED_MACROS;
   WantCalls = Needs & (FTC_NEED_FUNCTIONS | FTC_NEED_MODULE_INIT);
   WantSkipped = Needs & FTC_NEED_SKIPPED;
+  WantConditions = Needs & FTC_NEED_CONDITIONS;
   ftc_config_watched_macros(
       &Cfg,
       [](const char *Name, void *Ctx) {
@@ -135,6 +137,113 @@ void PreprocessorWatcher::SourceRangeSkipped(clang::SourceRange Range,
   if (S->range.end.file != S->range.begin.file ||
       S->range.end.offset < S->range.begin.offset)
     S->range.end = S->range.begin;
+}
+
+std::string PreprocessorWatcher::conditionText(clang::SourceRange Range) const {
+  bool Invalid = false;
+  llvm::StringRef Text = clang::Lexer::getSourceText(
+      clang::CharSourceRange::getTokenRange(Range), SM, PP.getLangOpts(),
+      &Invalid);
+  return Invalid ? std::string() : Text.str();
+}
+
+// A branch ends where the chain's next directive starts; the directive's
+// own line belongs to the branch it opens.
+void PreprocessorWatcher::closeBranch(clang::SourceLocation Loc,
+                                      clang::SourceLocation IfLoc) {
+  if (Chains.empty() || Chains.back().IfLoc != IfLoc)
+    return;
+  ftc_cond_branch &B = TU->branches.items[Chains.back().Branch];
+  ftc_loc End = Locs.loc(Loc);
+  if (End.file == B.range.begin.file && End.offset >= B.range.begin.offset)
+    B.range.end = End;
+}
+
+void PreprocessorWatcher::openBranch(clang::SourceLocation Loc,
+                                     std::string Condition, bool HasCondition,
+                                     bool Taken, bool StartsChain) {
+  int32_t Previous = -1;
+  if (!StartsChain) {
+    if (Chains.empty())
+      return;
+    Previous = Chains.back().Branch;
+  }
+  ftc_cond_branch *B = FTC_VEC_PUSH(&TU->branches);
+  if (!B) {
+    if (!StartsChain)
+      Chains.pop_back();
+    return;
+  }
+  B->range.begin = B->range.end = Locs.loc(Loc);
+  B->condition = HasCondition ? ftc_arena_strndup(&TU->arena, Condition.data(),
+                                                  Condition.size())
+                              : nullptr;
+  B->previous = Previous;
+  B->taken = Taken;
+  int32_t Index = static_cast<int32_t>(TU->branches.count - 1);
+  if (StartsChain)
+    Chains.push_back({Loc, Index});
+  else
+    Chains.back().Branch = Index;
+}
+
+void PreprocessorWatcher::If(clang::SourceLocation Loc,
+                             clang::SourceRange ConditionRange,
+                             ConditionValueKind ConditionValue) {
+  if (!WantConditions || !Locs.isProject(Loc))
+    return;
+  openBranch(Loc, conditionText(ConditionRange), true,
+             ConditionValue == CVK_True, /*StartsChain=*/true);
+}
+
+void PreprocessorWatcher::Elif(clang::SourceLocation Loc,
+                               clang::SourceRange ConditionRange,
+                               ConditionValueKind ConditionValue,
+                               clang::SourceLocation IfLoc) {
+  if (!WantConditions || Chains.empty() || Chains.back().IfLoc != IfLoc)
+    return;
+  closeBranch(Loc, IfLoc);
+  openBranch(Loc, conditionText(ConditionRange), true,
+             ConditionValue == CVK_True, /*StartsChain=*/false);
+}
+
+void PreprocessorWatcher::Ifdef(clang::SourceLocation Loc,
+                                const clang::Token &MacroNameTok,
+                                const clang::MacroDefinition &MD) {
+  if (!WantConditions || !Locs.isProject(Loc))
+    return;
+  std::string Name = PP.getSpelling(MacroNameTok);
+  openBranch(Loc, "defined(" + Name + ")", true, bool(MD), true);
+}
+
+void PreprocessorWatcher::Ifndef(clang::SourceLocation Loc,
+                                 const clang::Token &MacroNameTok,
+                                 const clang::MacroDefinition &MD) {
+  if (!WantConditions || !Locs.isProject(Loc))
+    return;
+  std::string Name = PP.getSpelling(MacroNameTok);
+  openBranch(Loc, "!defined(" + Name + ")", true, !bool(MD), true);
+}
+
+void PreprocessorWatcher::Else(clang::SourceLocation Loc,
+                               clang::SourceLocation IfLoc) {
+  if (!WantConditions || Chains.empty() || Chains.back().IfLoc != IfLoc)
+    return;
+  // Taken when no earlier branch of the chain was.
+  bool Taken = true;
+  for (int32_t I = Chains.back().Branch; I >= 0;
+       I = TU->branches.items[I].previous)
+    Taken = Taken && !TU->branches.items[I].taken;
+  closeBranch(Loc, IfLoc);
+  openBranch(Loc, std::string(), false, Taken, /*StartsChain=*/false);
+}
+
+void PreprocessorWatcher::Endif(clang::SourceLocation Loc,
+                                clang::SourceLocation IfLoc) {
+  if (!WantConditions || Chains.empty() || Chains.back().IfLoc != IfLoc)
+    return;
+  closeBranch(Loc, IfLoc);
+  Chains.pop_back();
 }
 
 void PreprocessorWatcher::recordDefinitions() {

@@ -30,6 +30,19 @@ public:
   void SourceRangeSkipped(clang::SourceRange Range,
                           clang::SourceLocation EndifLoc) override;
 
+  // #if chains in project files, as ftc_cond_branch records.
+  void If(clang::SourceLocation Loc, clang::SourceRange ConditionRange,
+          ConditionValueKind ConditionValue) override;
+  void Elif(clang::SourceLocation Loc, clang::SourceRange ConditionRange,
+            ConditionValueKind ConditionValue,
+            clang::SourceLocation IfLoc) override;
+  void Ifdef(clang::SourceLocation Loc, const clang::Token &MacroNameTok,
+             const clang::MacroDefinition &MD) override;
+  void Ifndef(clang::SourceLocation Loc, const clang::Token &MacroNameTok,
+              const clang::MacroDefinition &MD) override;
+  void Else(clang::SourceLocation Loc, clang::SourceLocation IfLoc) override;
+  void Endif(clang::SourceLocation Loc, clang::SourceLocation IfLoc) override;
+
   // After parsing: the final definition of every watched macro.
   void recordDefinitions();
 
@@ -60,6 +73,18 @@ private:
   bool WantUses;
   bool WantCalls;
   bool WantSkipped;
+  bool WantConditions;
+  // Open #if chains in project files: the directive that opened each and
+  // the index of its latest branch in TU->branches.
+  struct OpenChain {
+    clang::SourceLocation IfLoc;
+    int32_t Branch;
+  };
+  std::vector<OpenChain> Chains;
+  void openBranch(clang::SourceLocation Loc, std::string Condition,
+                  bool HasCondition, bool Taken, bool StartsChain);
+  void closeBranch(clang::SourceLocation Loc, clang::SourceLocation IfLoc);
+  std::string conditionText(clang::SourceRange Range) const;
   llvm::DenseSet<const clang::IdentifierInfo *> Watched;
   std::vector<const clang::IdentifierInfo *> WatchedOrder;
   llvm::DenseMap<unsigned, Invocation> Invocations;

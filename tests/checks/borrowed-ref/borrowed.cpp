@@ -8,7 +8,7 @@ struct Cache {
 
     long lookup(PyObject *key) const {
         PyObject *hit = PyDict_GetItem(dict, key); // expected-warning {{PyDict_GetItem returns a borrowed reference from dict 'dict', which another thread can free: use PyDict_GetItemRef (Python 3.13)}}
-        return hit != nullptr ? 1 : 0;
+        return hit != nullptr ? (long)Py_REFCNT(hit) : 0;
     }
 };
 
@@ -27,7 +27,7 @@ long fresh_list(PyObject *item) {
 
 PyObject *escalated(Cache &c, PyObject *key) {
     PyObject *hit = PyDict_GetItem(c.dict, key); // expected-note {{borrowed from dict 'c.dict' here}}
-    Py_XDECREF(key); // expected-note {{Py_XDECREF can run arbitrary code or drop references}}
+    Py_XDECREF(key); // expected-note {{Py_XDECREF of an object of unknown type can run its finaliser}}
     return PyLong_FromLong(hit == nullptr ? 0 : Py_REFCNT(hit)); // expected-warning {{borrowed reference 'hit' from PyDict_GetItem is used after a call that can free it}} expected-note {{take a strong reference}}
 }
 

@@ -23,13 +23,13 @@ PyObject *decref_between(State *st, PyObject *key) {
     PyObject *value = PyDict_GetItem(st->table, key); // expected-note {{borrowed from dict 'st->table' here}}
     if (value == NULL)
         return NULL;
-    Py_DECREF(key); // expected-note {{Py_DECREF can run arbitrary code or drop references}}
+    Py_DECREF(key); // expected-note {{Py_DECREF of an object of unknown type can run its finaliser}}
     return PyLong_FromLong(consume(value)); // expected-warning {{borrowed reference 'value' from PyDict_GetItem is used after a call that can free it: a use-after-free even with the GIL}} expected-note {{take a strong reference (PyDict_GetItemRef, or Py_NewRef before the call) and release it when done}}
 }
 
 PyObject *repr_between(State *st, PyObject *key, PyObject *label) {
     PyObject *value = PyDict_GetItem(st->table, key); // expected-note {{borrowed from dict 'st->table' here}}
-    PyObject *text = PyObject_Repr(label); // expected-note {{PyObject_Repr can run arbitrary code or drop references}}
+    PyObject *text = PyObject_Repr(label); // expected-note {{PyObject_Repr runs Python code of an object of unknown type}}
     if (text == NULL)
         return NULL;
     long n = consume(value); // expected-warning {{borrowed reference 'value' from PyDict_GetItem is used after a call that can free it}} expected-note {{take a strong reference}}
@@ -39,14 +39,14 @@ PyObject *repr_between(State *st, PyObject *key, PyObject *label) {
 
 PyObject *own_function_between(State *st, PyObject *key) {
     PyObject *value = PyDict_GetItem(st->table, key); // expected-note {{borrowed from dict 'st->table' here}}
-    forget(st); // expected-note {{forget can run arbitrary code or drop references}}
+    forget(st); // expected-note {{forget can run Python code or remove items of shared containers}}
     return PyLong_FromLong(consume(value)); // expected-warning {{borrowed reference 'value' from PyDict_GetItem is used after a call that can free it}} expected-note {{take a strong reference}}
 }
 
 PyObject *on_one_path(State *st, PyObject *key, int flag) {
     PyObject *value = PyDict_GetItem(st->table, key); // expected-note {{borrowed from dict 'st->table' here}}
     if (flag)
-        Py_XDECREF(st->other); // expected-note {{Py_XDECREF can run arbitrary code or drop references}}
+        Py_XDECREF(st->other); // expected-note {{Py_XDECREF of an object of unknown type can run its finaliser}}
     return PyLong_FromLong(consume(value)); // expected-warning {{borrowed reference 'value' from PyDict_GetItem is used after a call that can free it}} expected-note {{take a strong reference}}
 }
 

@@ -112,7 +112,7 @@ static PyObject *locked_then_call(Obj *self, PyObject *key, PyObject *label) {
     long n;
     Py_BEGIN_CRITICAL_SECTION(self->dict);
     PyObject *v = PyDict_GetItem(self->dict, key); // expected-note {{borrowed from dict 'self->dict' here}}
-    PyObject *r = PyObject_Str(label); // expected-note {{PyObject_Str can run arbitrary code or drop references}}
+    PyObject *r = PyObject_Str(label); // expected-note {{PyObject_Str runs Python code of an object of unknown type}}
     n = consume(v) + consume(r); // expected-warning {{borrowed reference 'v' from PyDict_GetItem is used after a call that can free it}} expected-note {{take a strong reference}}
     Py_XDECREF(r);
     Py_END_CRITICAL_SECTION();

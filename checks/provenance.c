@@ -1,0 +1,673 @@
+/* provenance.c - where a container comes from: see provenance.h. */
+#include "provenance.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "capi.h"
+
+#define ALL_PARAMS 0xffffffffu
+
+/* ---- expression helpers ------------------------------------------------- */
+
+int ftc_is_ref_to_local(const ftc_expr *e, int32_t local)
+{
+    e = ftc_expr_strip(e);
+    return e && e->kind == FTC_E_REF && e->ref == FTC_REF_LOCAL && e->ref_index == local;
+}
+
+int ftc_is_null_literal(const ftc_expr *e)
+{
+    e = ftc_expr_strip(e);
+    return e && e->has_value && e->value == 0 &&
+           (e->kind == FTC_E_INT || ftc_expr_has_macro(e, "NULL"));
+}
+
+static int is_function(const ftc_tu *tu, int32_t index)
+{
+    return index >= 0 && (size_t)index < tu->functions.count;
+}
+
+/* ---- CFG predecessors ----------------------------------------------------- */
+
+void ftc_fn_view_init(ftc_fn_view *v, const ftc_tu *tu, int32_t index, ftc_arena *a)
+{
+    memset(v, 0, sizeof(*v));
+    memset(v->plain, -1, sizeof(v->plain));
+    v->fn = &tu->functions.items[index];
+    v->index = index;
+    if (a == NULL)
+        return;
+    uint32_t n = v->fn->nblocks;
+    uint32_t total = 0;
+    for (uint32_t b = 0; b < n; b++)
+        total += v->fn->blocks[b].nsuccs;
+    int32_t *start = ftc_arena_alloc(a, sizeof(int32_t) * (n + 1));
+    int32_t *preds = ftc_arena_alloc(a, sizeof(int32_t) * (total + 1));
+    int32_t *fill = calloc(n + 1, sizeof(int32_t));
+    if (start == NULL || preds == NULL || fill == NULL) {
+        free(fill);
+        return;     /* no predecessors: walks assume the worst */
+    }
+    memset(start, 0, sizeof(int32_t) * (n + 1));
+    for (uint32_t b = 0; b < n; b++)
+        for (uint32_t k = 0; k < v->fn->blocks[b].nsuccs; k++) {
+            int32_t t = v->fn->blocks[b].succs[k];
+            if (t >= 0 && (uint32_t)t < n)
+                start[t + 1]++;
+        }
+    for (uint32_t b = 0; b < n; b++)
+        start[b + 1] += start[b];
+    for (uint32_t b = 0; b < n; b++)
+        for (uint32_t k = 0; k < v->fn->blocks[b].nsuccs; k++) {
+            int32_t t = v->fn->blocks[b].succs[k];
+            if (t >= 0 && (uint32_t)t < n)
+                preds[start[t] + fill[t]++] = (int32_t)b;
+        }
+    free(fill);
+    v->pred_start = start;
+    v->preds = preds;
+}
+
+/* ---- fresh containers ------------------------------------------------------ */
+
+int ftc_prov_creates(const ftc_prov *p, const ftc_expr *value)
+{
+    value = ftc_expr_strip(value);
+    if (value == NULL)
+        return 0;
+    if (value->kind == FTC_E_CONDITIONAL && value->nkids == 3)
+        return ftc_prov_creates(p, value->kids[1]) && ftc_prov_creates(p, value->kids[2]);
+    if (value->kind != FTC_E_CALL)
+        return 0;
+    if (ftc_capi_creates_container(value->name))
+        return 1;
+    switch (ftc_capi_fresh_if(value->name)) {
+    case 0:
+        return value->nkids >= 1 && ftc_prov_creates(p, value->kids[0]);
+    case 1: {
+        const ftc_expr *fmt = value->nkids ? ftc_expr_strip(value->kids[0]) : NULL;
+        return fmt && fmt->kind == FTC_E_STRING &&
+               ftc_capi_build_value_is_container(fmt->name);
+    }
+    default:
+        break;
+    }
+    return p && p->fresh_return && value->ref == FTC_REF_FUNCTION &&
+           is_function(p->tu, value->ref_index) && p->fresh_return[value->ref_index];
+}
+
+typedef struct local_probe {
+    const ftc_prov *p;
+    int32_t local;
+    int found;
+} local_probe;
+
+/* Does this tree hand `local` to something that may keep it? */
+static int publishes(const ftc_expr *e, void *ctx)
+{
+    local_probe *s = ctx;
+    const ftc_expr *rhs = e->kind == FTC_E_ASSIGN && e->nkids == 2 ? ftc_expr_strip(e->kids[1]) : NULL;
+    /* g = Py_NewRef(list) stores it as surely as g = list. */
+    if (rhs && rhs->kind == FTC_E_CALL && ftc_capi_is_incref(rhs->name) && rhs->nkids == 1)
+        rhs = rhs->kids[0];
+    if (rhs && ftc_is_ref_to_local(rhs, s->local)) {
+        const ftc_expr *lhs = ftc_expr_strip(e->kids[0]);
+        if (!(lhs && lhs->kind == FTC_E_REF && lhs->ref == FTC_REF_LOCAL))
+            return s->found = 1;
+    }
+    if (e->kind == FTC_E_RETURN && e->nkids == 1 && ftc_is_ref_to_local(e->kids[0], s->local))
+        return s->found = 1;
+    if (e->kind == FTC_E_CALL)
+        for (uint32_t i = 0; i < e->nkids; i++)
+            if (ftc_is_ref_to_local(e->kids[i], s->local) &&
+                !ftc_capi_keeps_no_reference(e->name, i))
+                return s->found = 1;
+    return 0;
+}
+
+/* Does this statement (re)create `local`? */
+static int creates_local(const ftc_expr *e, void *ctx)
+{
+    local_probe *s = ctx;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && ftc_is_ref_to_local(e->kids[0], s->local) &&
+        ftc_prov_creates(s->p, e->kids[1]))
+        return s->found = 1;
+    if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == s->local &&
+        e->nkids == 1 && ftc_prov_creates(s->p, e->kids[0]))
+        return s->found = 1;
+    return 0;
+}
+
+static int probe(const ftc_prov *p, const ftc_expr *e,
+                 int (*f)(const ftc_expr *, void *), int32_t local)
+{
+    local_probe s = {p, local, 0};
+    ftc_expr_walk(e, f, &s);
+    return s.found;
+}
+
+/* Walking back from the use over CFG predecessors: is `local` published
+ * on some path before it was last (re)created? */
+static int published_before(const ftc_prov *p, const ftc_fn_view *v, int32_t local,
+                            ftc_stmt_pos use)
+{
+    const ftc_func *fn = v->fn;
+    if (v->pred_start == NULL)
+        return 1;
+    unsigned char *seen = calloc(fn->nblocks + 1, 1);
+    int32_t *stack = malloc(sizeof(int32_t) * (fn->nblocks + 1));
+    int found = 0;
+    if (seen == NULL || stack == NULL) {
+        found = 1;
+        goto done;
+    }
+    uint32_t top = 0;
+    int32_t b = (int32_t)use.block;
+    int32_t from = (int32_t)use.index - 1;
+    for (;;) {
+        int stopped = 0;
+        for (int32_t k = from; k >= 0; k--) {
+            const ftc_expr *stmt = fn->blocks[b].stmts[k];
+            if (probe(p, stmt, publishes, local)) {
+                found = 1;
+                goto done;
+            }
+            if (probe(p, stmt, creates_local, local)) {
+                stopped = 1;
+                break;
+            }
+        }
+        if (!stopped)
+            for (int32_t i = v->pred_start[b]; i < v->pred_start[b + 1]; i++)
+                if (!seen[v->preds[i]]) {
+                    seen[v->preds[i]] = 1;
+                    stack[top++] = v->preds[i];
+                }
+        if (top == 0)
+            break;
+        b = stack[--top];
+        from = (int32_t)fn->blocks[b].nstmts - 1;
+    }
+done:
+    free(seen);
+    free(stack);
+    return found;
+}
+
+typedef struct creation_search {
+    const ftc_prov *p;
+    int32_t local;
+    int creations;
+    int others;
+} creation_search;
+
+/* Py_CLEAR(x), Py_SETREF(x, v), Py_XSETREF(x, v) take &x inside their own
+ * expansion (3.12+ headers); that address does not escape. */
+static int inside_setref_macro(const ftc_tu *tu, ftc_loc at)
+{
+    for (size_t i = 0; i < tu->macro_uses.count; i++) {
+        const ftc_macro_use *u = &tu->macro_uses.items[i];
+        if (u->range.begin.file == at.file && at.offset >= u->range.begin.offset &&
+            at.offset <= u->range.end.offset &&
+            (strcmp(u->name, "Py_CLEAR") == 0 || strcmp(u->name, "Py_SETREF") == 0 ||
+             strcmp(u->name, "Py_XSETREF") == 0))
+            return 1;
+    }
+    return 0;
+}
+
+static void note_assignment(creation_search *s, const ftc_expr *value)
+{
+    if (ftc_is_null_literal(value))
+        return;     /* `PyObject *x = NULL;` holds no container */
+    if (ftc_prov_creates(s->p, value))
+        s->creations++;
+    else
+        s->others++;
+}
+
+static int find_assignments(const ftc_expr *e, void *ctx)
+{
+    creation_search *s = ctx;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && ftc_is_ref_to_local(e->kids[0], s->local))
+        note_assignment(s, e->kids[1]);
+    else if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL &&
+             e->ref_index == s->local && e->nkids == 1)
+        note_assignment(s, e->kids[0]);
+    else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 && ftc_is_ref_to_local(e->kids[0], s->local) &&
+             !inside_setref_macro(s->p->tu, e->range.begin))
+        s->others++;   /* filled in through a pointer: origin unknown */
+    return 0;
+}
+
+int ftc_prov_is_fresh(const ftc_prov *p, const ftc_fn_view *v, int32_t local,
+                      ftc_stmt_pos use)
+{
+    const ftc_func *fn = v->fn;
+    creation_search c = {p, local, 0, 0};
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+            ftc_expr_walk(fn->blocks[b].stmts[k], find_assignments, &c);
+    if (c.creations == 0 || c.others > 0)
+        return 0;
+    return !published_before(p, v, local, use);
+}
+
+static int param_is_private(const ftc_prov *p, int32_t fn, const ftc_expr *e)
+{
+    return e->kind == FTC_E_REF && e->ref == FTC_REF_PARAM && e->ref_index >= 0 &&
+           e->ref_index < 32 && p->private_params &&
+           (p->private_params[fn] & (1u << e->ref_index));
+}
+
+int ftc_prov_is_private(const ftc_prov *p, const ftc_fn_view *v,
+                        const ftc_expr *owner, ftc_stmt_pos use)
+{
+    owner = ftc_expr_strip(owner);
+    if (owner == NULL)
+        return 0;
+    if (param_is_private(p, v->index, owner))
+        return 1;
+    if (ftc_prov_creates(p, owner))
+        return 1;   /* PyDict_GetItem(PyDict_Copy(d), k) */
+    return owner->kind == FTC_E_REF && owner->ref == FTC_REF_LOCAL &&
+           ftc_prov_is_fresh(p, v, owner->ref_index, use);
+}
+
+typedef struct thread_probe {
+    int32_t local;
+    int found;
+} thread_probe;
+
+static int assigns_thread_private(const ftc_expr *e, void *ctx)
+{
+    thread_probe *s = ctx;
+    const ftc_expr *value = NULL;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && ftc_is_ref_to_local(e->kids[0], s->local))
+        value = ftc_expr_strip(e->kids[1]);
+    else if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == s->local &&
+             e->nkids == 1)
+        value = ftc_expr_strip(e->kids[0]);
+    if (value && value->kind == FTC_E_CALL && ftc_capi_thread_private(value->name))
+        s->found = 1;
+    return s->found;
+}
+
+int ftc_prov_code_can_reach(const ftc_prov *p, const ftc_fn_view *v,
+                            const ftc_expr *owner, ftc_stmt_pos use)
+{
+    owner = ftc_expr_strip(owner);
+    if (owner == NULL || !ftc_prov_is_private(p, v, owner, use))
+        return 1;
+    if (owner->kind == FTC_E_CALL)
+        return ftc_capi_thread_private(owner->name);
+    if (owner->kind != FTC_E_REF || owner->ref != FTC_REF_LOCAL)
+        return 0;
+    thread_probe t = {owner->ref_index, 0};
+    for (uint32_t b = 0; b < v->fn->nblocks && !t.found; b++)
+        for (uint32_t k = 0; k < v->fn->blocks[b].nstmts && !t.found; k++)
+            ftc_expr_walk(v->fn->blocks[b].stmts[k], assigns_thread_private, &t);
+    return t.found;
+}
+
+/* ---- plain values ------------------------------------------------------------ */
+
+typedef struct plain_search {
+    int32_t local;
+    int plain, other;
+} plain_search;
+
+static int makes_plain(const ftc_expr *v)
+{
+    v = ftc_expr_strip(v);
+    return v && ((v->kind == FTC_E_CALL && ftc_capi_makes_plain_value(v->name)) ||
+                 v->kind == FTC_E_STRING || ftc_expr_has_macro(v, "Py_None") ||
+                 ftc_expr_has_macro(v, "Py_True") || ftc_expr_has_macro(v, "Py_False") ||
+                 ftc_expr_has_macro(v, "Py_Ellipsis") ||
+                 ftc_expr_has_macro(v, "Py_NotImplemented"));
+}
+
+static int find_plain(const ftc_expr *e, void *ctx)
+{
+    plain_search *s = ctx;
+    const ftc_expr *value = NULL;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && ftc_is_ref_to_local(e->kids[0], s->local))
+        value = e->kids[1];
+    else if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == s->local &&
+             e->nkids == 1)
+        value = e->kids[0];
+    else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 && ftc_is_ref_to_local(e->kids[0], s->local))
+        s->other++;
+    if (value && !ftc_is_null_literal(value)) {
+        if (makes_plain(value))
+            s->plain++;
+        else
+            s->other++;
+    }
+    return 0;
+}
+
+int ftc_prov_is_plain(ftc_fn_view *v, const ftc_expr *e)
+{
+    e = ftc_expr_strip(e);
+    if (e == NULL)
+        return 0;
+    if (makes_plain(e))
+        return 1;
+    if (e->kind != FTC_E_REF || e->ref != FTC_REF_LOCAL || e->ref_index < 0 ||
+        e->ref_index >= (int32_t)sizeof(v->plain))
+        return 0;
+    int32_t local = e->ref_index;
+    if (v->plain[local] < 0) {
+        plain_search s = {local, 0, 0};
+        for (uint32_t b = 0; b < v->fn->nblocks; b++)
+            for (uint32_t k = 0; k < v->fn->blocks[b].nstmts; k++)
+                ftc_expr_walk(v->fn->blocks[b].stmts[k], find_plain, &s);
+        v->plain[local] = s.plain > 0 && s.other == 0;
+    }
+    return v->plain[local];
+}
+
+/* ---- entry points: which parameters are the call's own ----------------------- */
+
+#define METH_VARARGS 0x0001
+#define METH_KEYWORDS 0x0002
+#define METH_FASTCALL 0x0080
+#define METH_METHOD 0x0200
+
+static void mark_entry(ftc_prov *p, int32_t fn, uint32_t params)
+{
+    if (is_function(p->tu, fn))
+        p->entry_params[fn] |= params;
+}
+
+static void scan_method_table(ftc_prov *p, const ftc_expr *list)
+{
+    for (uint32_t i = 0; i < list->nkids; i++) {
+        const ftc_expr *entry = ftc_expr_strip(list->kids[i]);
+        if (entry == NULL || entry->kind != FTC_E_INIT_LIST)
+            continue;
+        int32_t fn = ftc_capi_function_named_by(ftc_expr_field(entry, "ml_meth"));
+        const ftc_expr *flags = ftc_expr_strip(ftc_expr_field(entry, "ml_flags"));
+        if (fn < 0 || flags == NULL || !flags->has_value)
+            continue;
+        int64_t f = flags->value;
+        if ((f & METH_METHOD) && (f & METH_FASTCALL))
+            mark_entry(p, fn, 1u << 4);                /* kwnames */
+        else if ((f & METH_FASTCALL) && (f & METH_KEYWORDS))
+            mark_entry(p, fn, 1u << 3);                /* kwnames */
+        else if (f & METH_VARARGS)
+            mark_entry(p, fn, (1u << 1) | ((f & METH_KEYWORDS) ? 1u << 2 : 0));
+    }
+}
+
+/* tp_new(type, args, kwds), tp_init(self, args, kwds), tp_call(self, args, kwds) */
+static void scan_type(ftc_prov *p, const ftc_expr *init)
+{
+    static const char *const slots[] = {"tp_new", "tp_init", "tp_call"};
+    for (size_t i = 0; i < 3; i++)
+        mark_entry(p, ftc_capi_function_named_by(ftc_expr_field(init, slots[i])), 6u);
+}
+
+static void scan_type_slots(ftc_prov *p, const ftc_expr *list)
+{
+    for (uint32_t i = 0; i < list->nkids; i++) {
+        const ftc_expr *entry = ftc_expr_strip(list->kids[i]);
+        if (entry == NULL || entry->kind != FTC_E_INIT_LIST)
+            continue;
+        const ftc_expr *slot = ftc_expr_field(entry, "slot");
+        if (ftc_expr_has_macro(slot, "Py_tp_new") || ftc_expr_has_macro(slot, "Py_tp_init") ||
+            ftc_expr_has_macro(slot, "Py_tp_call"))
+            mark_entry(p, ftc_capi_function_named_by(ftc_expr_field(entry, "pfunc")), 6u);
+    }
+}
+
+static void find_entry_params(ftc_prov *p)
+{
+    const ftc_tu *tu = p->tu;
+    for (size_t i = 0; i < tu->globals.count; i++) {
+        const ftc_var *v = &tu->globals.items[i];
+        const ftc_expr *init = ftc_expr_strip(v->init);
+        if (init == NULL || init->kind != FTC_E_INIT_LIST)
+            continue;
+        if (ftc_capi_element_type_is(v->canonical_type, "PyMethodDef"))
+            scan_method_table(p, init);
+        else if (ftc_capi_element_type_is(v->canonical_type, "PyType_Slot"))
+            scan_type_slots(p, init);
+        else if (ftc_capi_type_is(v->canonical_type, "PyTypeObject") ||
+                 ftc_capi_type_is(v->canonical_type, "_typeobject"))
+            scan_type(p, init);
+    }
+}
+
+/* ---- return summaries ---------------------------------------------------------- */
+
+/* Is every non-NULL return of the function a fresh container? */
+static int returns_fresh(ftc_prov *p, int32_t index)
+{
+    const ftc_func *fn = &p->tu->functions.items[index];
+    ftc_fn_view *v = NULL;
+    int returns = 0, ok = 1;
+    for (uint32_t b = 0; b < fn->nblocks && ok; b++)
+        for (uint32_t k = 0; k < fn->blocks[b].nstmts && ok; k++) {
+            const ftc_expr *s = fn->blocks[b].stmts[k];
+            if (s->kind != FTC_E_RETURN)
+                continue;
+            const ftc_expr *value = s->nkids ? ftc_expr_strip(s->kids[0]) : NULL;
+            if (value == NULL) {
+                ok = 0;
+                break;
+            }
+            if (ftc_is_null_literal(value))
+                continue;
+            returns++;
+            if (ftc_prov_creates(p, value))
+                continue;
+            if (value->kind != FTC_E_REF || value->ref != FTC_REF_LOCAL) {
+                ok = 0;
+                break;
+            }
+            if (v == NULL) {
+                v = malloc(sizeof(*v));
+                if (v == NULL) {
+                    ok = 0;
+                    break;
+                }
+                ftc_fn_view_init(v, p->tu, index, p->arena);
+            }
+            ftc_stmt_pos at = {b, k};
+            ok = ftc_prov_is_fresh(p, v, value->ref_index, at);
+        }
+    free(v);
+    return ok && returns > 0;
+}
+
+/* Could a return be fresh at all? Cheap test before the real one. */
+static int may_return_fresh(const ftc_func *fn)
+{
+    if (fn->nblocks == 0 || fn->return_type == NULL || strchr(fn->return_type, '*') == NULL)
+        return 0;
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++) {
+            const ftc_expr *s = fn->blocks[b].stmts[k];
+            if (s->kind == FTC_E_RETURN && s->nkids == 1 && !ftc_is_null_literal(s->kids[0]))
+                return 1;
+        }
+    return 0;
+}
+
+/* Least fixed point: a function is fresh-returning once all its returns
+ * are proven fresh, possibly through other fresh-returning functions. */
+static void find_fresh_returns(ftc_prov *p)
+{
+    size_t n = p->tu->functions.count;
+    unsigned char *candidate = calloc(n + 1, 1);
+    if (candidate == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        candidate[i] = (unsigned char)may_return_fresh(&p->tu->functions.items[i]);
+    for (int changed = 1, rounds = 0; changed && rounds < 16; rounds++) {
+        changed = 0;
+        for (size_t i = 0; i < n; i++)
+            if (candidate[i] && !p->fresh_return[i] && returns_fresh(p, (int32_t)i)) {
+                p->fresh_return[i] = 1;
+                changed = 1;
+            }
+    }
+    free(candidate);
+}
+
+/* ---- parameter summaries --------------------------------------------------------- */
+
+/* One direct call of a TU function: for each argument, whether it is
+ * private whatever the caller's parameters are (a fresh container, NULL),
+ * or which of the caller's parameters it is. */
+typedef struct call_site {
+    int32_t caller, callee;
+    uint32_t nargs;
+    uint32_t fixed;           /* bit i: argument i is fresh or NULL */
+    int8_t param_of[32];      /* argument i is the caller's parameter n, or -1 */
+} call_site;
+
+typedef struct site_scan {
+    ftc_prov *p;
+    ftc_fn_view *view;
+    ftc_stmt_pos pos;
+    FTC_VEC(call_site) sites;
+    unsigned char *taken;     /* per function: its address escapes in code */
+} site_scan;
+
+static int scan_sites(const ftc_expr *e, void *ctx)
+{
+    site_scan *s = ctx;
+    const ftc_tu *tu = s->p->tu;
+    if (e->kind == FTC_E_REF && e->ref == FTC_REF_FUNCTION && is_function(tu, e->ref_index))
+        s->taken[e->ref_index] = 1;   /* a callback: callers unknown */
+    if (e->kind != FTC_E_CALL || e->ref != FTC_REF_FUNCTION || !is_function(tu, e->ref_index) ||
+        s->view == NULL)
+        return 0;
+    call_site *c = FTC_VEC_PUSH(&s->sites);
+    if (c == NULL)
+        return 0;
+    memset(c, 0, sizeof(*c));
+    c->caller = s->view->index;
+    c->callee = e->ref_index;
+    c->nargs = e->nkids < 32 ? e->nkids : 32;
+    for (uint32_t i = 0; i < c->nargs; i++) {
+        const ftc_expr *a = ftc_expr_strip(e->kids[i]);
+        c->param_of[i] = -1;
+        if (a == NULL)
+            continue;
+        if (a->kind == FTC_E_REF && a->ref == FTC_REF_PARAM && a->ref_index >= 0 &&
+            a->ref_index < 32)
+            c->param_of[i] = (int8_t)a->ref_index;
+        else if (ftc_is_null_literal(a) || ftc_prov_creates(s->p, a) ||
+                 (a->kind == FTC_E_REF && a->ref == FTC_REF_LOCAL &&
+                  ftc_prov_is_fresh(s->p, s->view, a->ref_index, s->pos)))
+            c->fixed |= 1u << i;
+    }
+    return 0;
+}
+
+/* Greatest fixed point: a parameter of a static function is private when
+ * every call passes a private container in it (and, for a method or slot,
+ * when the calling convention makes it the call's own). */
+static void find_private_params(ftc_prov *p)
+{
+    const ftc_tu *tu = p->tu;
+    size_t n = tu->functions.count;
+    site_scan s = {p, NULL, {0, 0}, {0}, calloc(n + 1, 1)};
+    unsigned char *in_globals = calloc(n + 1, 1);
+    uint32_t *ncalls = calloc(n + 1, sizeof(uint32_t));
+    ftc_fn_view *view = malloc(sizeof(*view));
+    if (s.taken == NULL || in_globals == NULL || ncalls == NULL || view == NULL)
+        goto done;
+    for (size_t i = 0; i < n; i++) {
+        const ftc_func *fn = &tu->functions.items[i];
+        if (fn->nblocks == 0)
+            continue;
+        ftc_fn_view_init(view, tu, (int32_t)i, p->arena);
+        s.view = view;
+        for (uint32_t b = 0; b < fn->nblocks; b++)
+            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++) {
+                s.pos = (ftc_stmt_pos){b, k};
+                ftc_expr_walk(fn->blocks[b].stmts[k], scan_sites, &s);
+            }
+    }
+    for (size_t g = 0; g < tu->globals.count; g++) {
+        site_scan t = {p, NULL, {0, 0}, {0}, in_globals};
+        if (tu->globals.items[g].init)
+            ftc_expr_walk(tu->globals.items[g].init, scan_sites, &t);
+        ftc_vec_free(&t.sites);
+    }
+    for (size_t k = 0; k < s.sites.count; k++)
+        ncalls[s.sites.items[k].callee]++;
+    /* Start from "all private" where every caller is known, and let each
+     * call site take away what it does not pass privately. */
+    for (size_t i = 0; i < n; i++) {
+        const ftc_func *fn = &tu->functions.items[i];
+        int known_callers = fn->is_static && fn->nblocks && !s.taken[i] && ncalls[i] > 0;
+        p->private_params[i] = known_callers
+                                   ? (in_globals[i] ? p->entry_params[i] : ALL_PARAMS)
+                                   : p->entry_params[i];
+        if (!known_callers)
+            ncalls[i] = 0;    /* marks "not propagated" */
+    }
+    for (int changed = 1, rounds = 0; changed && rounds < 64; rounds++) {
+        changed = 0;
+        for (size_t k = 0; k < s.sites.count; k++) {
+            const call_site *c = &s.sites.items[k];
+            if (ncalls[c->callee] == 0)
+                continue;
+            uint32_t pass = c->fixed;
+            for (uint32_t i = 0; i < c->nargs; i++)
+                if (c->param_of[i] >= 0 &&
+                    (p->private_params[c->caller] & (1u << c->param_of[i])))
+                    pass |= 1u << i;
+            /* Parameters beyond the arguments given: none (variadic). */
+            uint32_t keep = c->nargs < 32 ? (pass & ((1u << c->nargs) - 1)) : pass;
+            uint32_t now = p->private_params[c->callee] & keep;
+            if (now != p->private_params[c->callee]) {
+                p->private_params[c->callee] = now;
+                changed = 1;
+            }
+        }
+    }
+done:
+    ftc_vec_free(&s.sites);
+    free(s.taken);
+    free(in_globals);
+    free(ncalls);
+    free(view);
+}
+
+/* ---- the TU's facts ------------------------------------------------------------------ */
+
+int ftc_prov_init(ftc_prov *p, const ftc_tu *tu, ftc_arena *a)
+{
+    size_t n = tu->functions.count;
+    memset(p, 0, sizeof(*p));
+    p->tu = tu;
+    p->arena = a;
+    p->fresh_return = calloc(n + 1, 1);
+    p->entry_params = calloc(n + 1, sizeof(uint32_t));
+    p->private_params = calloc(n + 1, sizeof(uint32_t));
+    if (!p->fresh_return || !p->entry_params || !p->private_params) {
+        ftc_prov_free(p);
+        return -1;
+    }
+    find_entry_params(p);
+    find_fresh_returns(p);
+    find_private_params(p);
+    return 0;
+}
+
+void ftc_prov_free(ftc_prov *p)
+{
+    free(p->fresh_return);
+    free(p->entry_params);
+    free(p->private_params);
+    p->fresh_return = NULL;
+    p->entry_params = p->private_params = NULL;
+}

@@ -1,0 +1,80 @@
+/* provenance.h - where a container comes from, and whether other threads
+ * (or other code) can reach it.
+ *
+ * A borrowed reference is only at risk when its container is shared. A
+ * container is not shared when it is:
+ *   - fresh: made by this function (a constructor, a copy, a snapshot, a
+ *     project function whose every return is fresh) and not yet published;
+ *   - private by ownership: the args tuple or kwargs dict a call receives,
+ *     in every calling convention, also when handed down to static helpers
+ *     whose every caller passes a fresh or private container.
+ * Everything else (globals, module state, fields, a caller's argument) is
+ * shared. The facts are computed once per translation unit. */
+#ifndef FTC_PROVENANCE_H
+#define FTC_PROVENANCE_H
+
+#include "ftc_ir.h"
+
+/* A statement's place in its function's CFG. */
+typedef struct ftc_stmt_pos {
+    uint32_t block;
+    uint32_t index;
+} ftc_stmt_pos;
+
+/* One function with the facts its walks need: CFG predecessors and a
+ * cache of which locals only ever hold plain values. */
+typedef struct ftc_fn_view {
+    const ftc_func *fn;
+    int32_t index;
+    int32_t *pred_start;         /* predecessors of block b: */
+    int32_t *preds;              /* preds[pred_start[b] .. pred_start[b+1]) */
+    signed char plain[256];      /* per local: -1 unknown, 0/1 plain value */
+} ftc_fn_view;
+
+/* Per-TU ownership facts. */
+typedef struct ftc_prov {
+    const ftc_tu *tu;
+    ftc_arena *arena;
+    unsigned char *fresh_return;  /* per function: every return is fresh */
+    uint32_t *entry_params;       /* per function: args/kwargs as an entry point */
+    uint32_t *private_params;     /* per function: bit i, parameter i is only
+                                     ever a fresh or private container */
+} ftc_prov;
+
+/* Compute the TU's facts (0 on success, -1 out of memory). */
+int ftc_prov_init(ftc_prov *p, const ftc_tu *tu, ftc_arena *a);
+void ftc_prov_free(ftc_prov *p);
+
+/* Set up a view of function `index`, its predecessors in arena a (none
+ * when a is NULL: enough for ftc_prov_is_plain). */
+void ftc_fn_view_init(ftc_fn_view *v, const ftc_tu *tu, int32_t index, ftc_arena *a);
+
+/* Does this expression make a new container (a creating call, or either
+ * arm of a ?: that both create)? */
+int ftc_prov_creates(const ftc_prov *p, const ftc_expr *value);
+
+/* Was `local` made by this function (every assignment creates a new
+ * container) and not published on any path before `use`? */
+int ftc_prov_is_fresh(const ftc_prov *p, const ftc_fn_view *v, int32_t local,
+                      ftc_stmt_pos use);
+
+/* Is the container expression `owner`, at `use`, out of other code's
+ * reach: a private parameter, a creating call, or a fresh local? */
+int ftc_prov_is_private(const ftc_prov *p, const ftc_fn_view *v,
+                        const ftc_expr *owner, ftc_stmt_pos use);
+
+/* Can Python code that this thread runs reach the container? Only a
+ * fresh container and the call's own args and kwargs are out of its
+ * reach; the thread-state dict is private to the thread, not to the code. */
+int ftc_prov_code_can_reach(const ftc_prov *p, const ftc_fn_view *v,
+                            const ftc_expr *owner, ftc_stmt_pos use);
+
+/* Is this an object whose deallocation runs no Python code: a str, int,
+ * float or bytes this function built, an immortal singleton, a literal? */
+int ftc_prov_is_plain(ftc_fn_view *v, const ftc_expr *e);
+
+/* Expression helpers the walks share. */
+int ftc_is_ref_to_local(const ftc_expr *e, int32_t local);
+int ftc_is_null_literal(const ftc_expr *e);
+
+#endif

@@ -1,0 +1,127 @@
+// Where the container comes from: fresh (made here, by a constructor, a
+// copy or snapshot, or a project function that returns a fresh one),
+// private by ownership (the call's own args and kwargs, also handed down
+// to static helpers), or shared. Only shared containers are reported.
+#include <Python.h>
+
+static PyObject *registry;   /* module-wide, shared */
+
+static long consume(PyObject *o) { return o != NULL ? (long)Py_REFCNT(o) : 0; }
+
+/* Snapshots documented to return a new list. */
+long from_snapshots(PyObject *mapping) {
+    PyObject *keys = PyMapping_Keys(mapping);
+    PyObject *names = PyObject_Dir(mapping);
+    PyObject *parts = PyUnicode_Split(mapping, NULL, -1);
+    long n = 0;
+    if (keys && names && parts)
+        n = consume(PyList_GetItem(keys, 0)) + consume(PyList_GET_ITEM(names, 0)) +
+            consume(PyList_GetItem(parts, 0));
+    Py_XDECREF(keys);
+    Py_XDECREF(names);
+    Py_XDECREF(parts);
+    return n;
+}
+
+/* Py_BuildValue makes a new list for "[...]", but returns its argument
+ * for a lone "O". */
+long build_value(PyObject *a) {
+    PyObject *fresh = Py_BuildValue("[OO]", a, a);
+    PyObject *same = Py_BuildValue("O", registry);
+    long n = consume(PyList_GetItem(fresh, 0));
+    n += consume(PyList_GetItem(same, 0)); // expected-warning {{PyList_GetItem returns a borrowed reference from list 'same'}}
+    Py_XDECREF(fresh);
+    Py_XDECREF(same);
+    return n;
+}
+
+/* PySequence_Fast of a fresh list is fresh; of an argument it may be the
+ * argument itself. */
+long fast_of(PyObject *arg) {
+    PyObject *own = PySequence_Fast(PySequence_List(arg), "x");
+    PyObject *theirs = PySequence_Fast(arg, "x");
+    long n = 0;
+    if (own && theirs)
+        n = consume(PySequence_Fast_GET_ITEM(own, 0)) +
+            consume(PySequence_Fast_GET_ITEM(theirs, 0)); // expected-warning {{PySequence_Fast_GET_ITEM returns borrowed references from sequence 'theirs'}} expected-note {{hold Py_BEGIN_CRITICAL_SECTION(theirs)}}
+    Py_XDECREF(own);
+    Py_XDECREF(theirs);
+    return n;
+}
+
+/* A project function whose every return is fresh (a return summary, to a
+ * fixed point through make_pair). */
+static PyObject *make_pair(PyObject *a) {
+    PyObject *list = PyList_New(2);
+    if (list == NULL)
+        return NULL;
+    PyList_SET_ITEM(list, 0, Py_NewRef(a));
+    PyList_SET_ITEM(list, 1, Py_NewRef(a));
+    return list;
+}
+
+static PyObject *make_pair_or_empty(PyObject *a, int empty) {
+    return empty ? PyList_New(0) : make_pair(a);
+}
+
+/* Returns the shared registry on one path: not fresh. */
+static PyObject *pair_or_registry(PyObject *a, int shared) {
+    if (shared)
+        return Py_NewRef(registry);
+    return make_pair(a);
+}
+
+long use_helpers(PyObject *a) {
+    PyObject *p = make_pair_or_empty(a, 0);
+    PyObject *q = pair_or_registry(a, 1);
+    long n = consume(PyList_GetItem(p, 0));
+    n += consume(PyList_GetItem(q, 0)); // expected-warning {{PyList_GetItem returns a borrowed reference from list 'q'}}
+    Py_XDECREF(p);
+    Py_XDECREF(q);
+    return n;
+}
+
+/* The call's own kwargs, handed down to a static helper: private there
+ * too, as long as every caller passes a private or fresh dict. */
+static long option(PyObject *kwargs, const char *name) {
+    return kwargs ? consume(PyDict_GetItemString(kwargs, name)) : 0;
+}
+
+static long option_shared(PyObject *dict, const char *name) {
+    return consume(PyDict_GetItemString(dict, name)); // expected-warning {{PyDict_GetItemString returns a borrowed reference from dict 'dict'}}
+}
+
+static PyObject *configure(PyObject *self, PyObject *args, PyObject *kwargs) {
+    (void)self;
+    (void)args;
+    long n = option(kwargs, "size") + option(kwargs, "mode");
+    PyObject *fresh = PyDict_New();
+    n += option(fresh, "size");
+    n += option_shared(kwargs, "size") + option_shared(registry, "size");
+    Py_XDECREF(fresh);
+    return PyLong_FromLong(n);
+}
+
+/* The args tuple handed down, then looked at as a list by mistake: still
+ * the call's own. */
+static long first_arg(PyObject *args) {
+    return consume(PySequence_Fast_GET_ITEM(args, 0));
+}
+
+static PyObject *call_first(PyObject *self, PyObject *args) {
+    (void)self;
+    return PyLong_FromLong(first_arg(args));
+}
+
+static PyMethodDef methods[] = {
+    {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS, NULL},
+    {"call_first", call_first, METH_VARARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+/* A parameter of a non-static function may come from anywhere. */
+long exported(PyObject *dict) {
+    return consume(PyDict_GetItemString(dict, "x")); // expected-warning {{PyDict_GetItemString returns a borrowed reference from dict 'dict'}}
+}
+
+PyObject *methods_table(void) { return PyCFunction_New(methods, NULL); }
