@@ -531,16 +531,24 @@ int ftc_capi_is_cs_end(const char *macro)
 
 int ftc_capi_lock_call(const char *name)
 {
+    /* Python's locks, POSIX, C11, Windows, and the libraries extensions
+     * embed (SDL, libuv); "lock"/"unlock" are the std::mutex family's
+     * member functions (and any class that names its methods so). */
     static const char *const acquire[] = {
         "PyMutex_Lock", "_PyMutex_Lock", "pthread_mutex_lock",
+        "pthread_rwlock_wrlock", "pthread_rwlock_rdlock", "pthread_spin_lock",
         "PyThread_acquire_lock", "PyThread_acquire_lock_timed",
-        "EnterCriticalSection", "AcquireSRWLockExclusive", "mtx_lock",
+        "EnterCriticalSection", "AcquireSRWLockExclusive", "AcquireSRWLockShared",
+        "mtx_lock", "SDL_LockMutex", "SDL_mutexP", "uv_mutex_lock",
+        "uv_rwlock_wrlock", "uv_rwlock_rdlock", "lock", "lock_shared",
         "PyCriticalSection_Begin", "PyCriticalSection2_Begin", NULL};
     static const char *const release[] = {
         "PyMutex_Unlock", "_PyMutex_Unlock", "pthread_mutex_unlock",
-        "PyThread_release_lock", "LeaveCriticalSection",
-        "ReleaseSRWLockExclusive", "mtx_unlock", "PyCriticalSection_End",
-        "PyCriticalSection2_End", NULL};
+        "pthread_rwlock_unlock", "pthread_spin_unlock", "PyThread_release_lock",
+        "LeaveCriticalSection", "ReleaseSRWLockExclusive", "ReleaseSRWLockShared",
+        "mtx_unlock", "SDL_UnlockMutex", "SDL_mutexV", "uv_mutex_unlock",
+        "uv_rwlock_wrunlock", "uv_rwlock_rdunlock", "unlock", "unlock_shared",
+        "PyCriticalSection_End", "PyCriticalSection2_End", NULL};
     if (name == NULL)
         return 0;
     return in_list(name, acquire) ? 1 : in_list(name, release) ? -1 : 0;
@@ -565,6 +573,8 @@ int ftc_capi_is_lock_type(const char *type)
         if (ftc_capi_type_is(type, *l) || ftc_capi_element_type_is(type, *l))
             return 1;
     return strstr(type, "std::mutex") || strstr(type, "std::recursive_mutex") ||
+           strstr(type, "std::timed_mutex") || strstr(type, "SDL_mutex") ||
+           strstr(type, "uv_mutex_t") || strstr(type, "uv_rwlock_t") ||
            strstr(type, "std::shared_mutex") || strstr(type, "std::once_flag") ||
            strstr(type, "std::condition_variable");
 }

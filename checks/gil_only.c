@@ -7,7 +7,11 @@
  * Py_GIL_DISABLED defined to 1 and every other name unknown (three-valued:
  * `0 && x` is false, `1 || x` is true, anything else about x is unknown);
  * a branch is GIL-only when its condition is false there, or an earlier
- * branch of its chain is true there.
+ * branch of its chain is true there. Free-threaded builds exist from
+ * Python 3.13.0 on (earlier alphas are not supported by anyone), so
+ * PY_VERSION_HEX is at least 0x030D00F0 there: the
+ * `#if PY_VERSION_HEX < 0x030D0000` fallbacks (pythoncapi_compat-style
+ * PyDict_GetItemRef shims) are GIL-only too.
  */
 #include "gil_only.h"
 
@@ -16,19 +20,42 @@
 #include <string.h>
 
 #define GIL_MACRO "Py_GIL_DISABLED"
+#define VERSION_MACRO "PY_VERSION_HEX"
+#define FIRST_FREE_THREADED 0x030D00F0LL   /* Python 3.13.0 */
 
-/* A value: known integer, or unknown. */
+/* A value: known integer, PY_VERSION_HEX (at least FIRST_FREE_THREADED),
+ * or unknown. */
 typedef struct pp_value {
     int known;
     long long v;
+    int version;
 } pp_value;
 
-static const pp_value unknown = {0, 0};
+static const pp_value unknown = {0, 0, 0};
 
 static pp_value known(long long v)
 {
-    pp_value r = {1, v};
+    pp_value r = {1, v, 0};
     return r;
+}
+
+/* PY_VERSION_HEX op c, for PY_VERSION_HEX >= FIRST_FREE_THREADED. */
+static pp_value compare_version(int op, long long c)
+{
+    switch (op) {
+    case 0:                                   /* == */
+        return c < FIRST_FREE_THREADED ? known(0) : unknown;
+    case 1:                                   /* != */
+        return c < FIRST_FREE_THREADED ? known(1) : unknown;
+    case 2:                                   /* <= */
+        return c < FIRST_FREE_THREADED ? known(0) : unknown;
+    case 3:                                   /* >= */
+        return c <= FIRST_FREE_THREADED ? known(1) : unknown;
+    case 4:                                   /* < */
+        return c <= FIRST_FREE_THREADED ? known(0) : unknown;
+    default:                                  /* > */
+        return c < FIRST_FREE_THREADED ? known(1) : unknown;
+    }
 }
 
 typedef struct pp_parser {
@@ -141,6 +168,11 @@ static pp_value parse_primary(pp_parser *ps)
         } while (*ps->p && depth > 0);
         return unknown;
     }
+    if (n == strlen(VERSION_MACRO) && strncmp(name, VERSION_MACRO, n) == 0) {
+        pp_value v = unknown;
+        v.version = 1;
+        return v;
+    }
     return is_gil_macro(name, n) ? known(1) : unknown;
 }
 
@@ -156,6 +188,15 @@ static pp_value parse_compare(pp_parser *ps)
         if (op < 0)
             return a;
         pp_value b = parse_primary(ps);
+        if (a.version && b.known) {
+            a = compare_version(op, b.v);
+            continue;
+        }
+        if (b.version && a.known) {             /* c op V is V op' c */
+            static const int mirror[] = {0, 1, 3, 2, 5, 4};
+            a = compare_version(mirror[op], a.v);
+            continue;
+        }
         if (!a.known || !b.known) {
             a = unknown;
             continue;
@@ -200,7 +241,8 @@ static pp_value parse_or(pp_parser *ps)
 /* 1: true in every free-threaded build, 0: false in every one, -1: either. */
 static int value_when_free_threaded(const char *condition)
 {
-    if (condition == NULL || strstr(condition, GIL_MACRO) == NULL)
+    if (condition == NULL ||
+        (strstr(condition, GIL_MACRO) == NULL && strstr(condition, VERSION_MACRO) == NULL))
         return -1;
     pp_parser ps = {condition, 0};
     pp_value v = parse_or(&ps);

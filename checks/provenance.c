@@ -6,6 +6,9 @@
 
 #include "capi.h"
 
+static int local_struct_type(const ftc_func *fn, const ftc_expr *e);
+static int member_is_private(const ftc_prov *p, const ftc_fn_view *v, const ftc_expr *owner);
+
 #define ALL_PARAMS 0xffffffffu
 
 /* ---- expression helpers ------------------------------------------------- */
@@ -271,6 +274,8 @@ int ftc_prov_is_private(const ftc_prov *p, const ftc_fn_view *v,
         return 1;
     if (ftc_prov_creates(p, owner))
         return 1;   /* PyDict_GetItem(PyDict_Copy(d), k) */
+    if (owner->kind == FTC_E_MEMBER)
+        return member_is_private(p, v, owner);
     return owner->kind == FTC_E_REF && owner->ref == FTC_REF_LOCAL &&
            ftc_prov_is_fresh(p, v, owner->ref_index, use);
 }
@@ -311,6 +316,211 @@ int ftc_prov_code_can_reach(const ftc_prov *p, const ftc_fn_view *v,
     return t.found;
 }
 
+/* ---- containers in a stack object's members ------------------------------------ */
+
+/* "struct Info *const" -> "Info": the struct a type names, or its pointee. */
+static const char *struct_name(ftc_arena *a, const char *type, int *pointer)
+{
+    if (type == NULL)
+        return NULL;
+    char buf[256];
+    size_t n = 0;
+    *pointer = 0;
+    for (const char *t = type; *t && n + 1 < sizeof(buf); ) {
+        if (strncmp(t, "struct ", 7) == 0) {
+            t += 7;
+        } else if (strncmp(t, "const", 5) == 0 && (t[5] == ' ' || t[5] == '*' || !t[5])) {
+            t += 5;
+        } else if (*t == '*') {
+            (*pointer)++;
+            t++;
+        } else if (*t == ' ') {
+            t++;
+        } else {
+            buf[n++] = *t++;
+        }
+    }
+    buf[n] = '\0';
+    return n ? ftc_arena_strdup(a, buf) : NULL;
+}
+
+/* The declared type of a local, from its declaration in the function. */
+typedef struct decl_probe {
+    int32_t local;
+    const char *type;
+} decl_probe;
+
+static int find_decl(const ftc_expr *e, void *ctx)
+{
+    decl_probe *d = ctx;
+    if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == d->local) {
+        d->type = e->type;
+        return 1;
+    }
+    return 0;
+}
+
+static const char *local_type(const ftc_func *fn, int32_t local)
+{
+    decl_probe d = {local, NULL};
+    for (uint32_t b = 0; b < fn->nblocks && !d.type; b++)
+        for (uint32_t k = 0; k < fn->blocks[b].nstmts && !d.type; k++)
+            ftc_expr_walk(fn->blocks[b].stmts[k], find_decl, &d);
+    return d.type;
+}
+
+/* Is e a local variable of struct (not pointer, not array) type? */
+static int local_struct_type(const ftc_func *fn, const ftc_expr *e)
+{
+    if (e == NULL || e->kind != FTC_E_REF || e->ref != FTC_REF_LOCAL)
+        return 0;
+    const char *t = local_type(fn, e->ref_index);
+    return t && !strchr(t, '*') && !strchr(t, '[') && !strchr(t, '&') &&
+           (strncmp(t, "struct ", 7) == 0 || strchr(t, ' ') == NULL);
+}
+
+/* The struct type of a member access's base when the base is a variable:
+ * NULL when it is anything else (unknown). */
+static const char *base_struct(ftc_arena *a, const ftc_tu *tu, const ftc_func *fn,
+                               const ftc_expr *member)
+{
+    const ftc_expr *base = member->nkids ? ftc_expr_strip(member->kids[0]) : NULL;
+    if (base == NULL || base->kind != FTC_E_REF)
+        return NULL;
+    const char *type = NULL;
+    if (base->ref == FTC_REF_PARAM && base->ref_index >= 0 &&
+        (uint32_t)base->ref_index < fn->nparams)
+        type = fn->params[base->ref_index].type;
+    else if (base->ref == FTC_REF_LOCAL)
+        type = local_type(fn, base->ref_index);
+    else if (base->ref == FTC_REF_GLOBAL && base->ref_index >= 0 &&
+             (size_t)base->ref_index < tu->globals.count)
+        type = tu->globals.items[base->ref_index].type;
+    int pointer;
+    return struct_name(a, type, &pointer);
+}
+
+typedef struct field_fact {
+    const char *type, *field;
+    int ok;
+} field_fact;
+
+struct ftc_field_cache {
+    FTC_VEC(field_fact) items;
+};
+
+typedef struct field_scan {
+    const ftc_prov *p;
+    ftc_fn_view *view;
+    ftc_stmt_pos pos;
+    const char *type, *field;
+    int bad;
+} field_scan;
+
+/* A member access that may be T.f: the right field name, and a base of
+ * type T or of a type we cannot tell. */
+static int may_be_field(field_scan *s, const ftc_expr *e)
+{
+    if (e == NULL || e->kind != FTC_E_MEMBER || e->name == NULL ||
+        strcmp(e->name, s->field) != 0)
+        return 0;
+    const char *t = base_struct(s->p->arena, s->p->tu, s->view->fn, e);
+    return t == NULL || strcmp(t, s->type) == 0;
+}
+
+static int value_is_fresh(field_scan *s, const ftc_expr *value)
+{
+    value = ftc_expr_strip(value);
+    if (value == NULL || ftc_is_null_literal(value) || ftc_prov_creates(s->p, value))
+        return 1;
+    return value->kind == FTC_E_REF && value->ref == FTC_REF_LOCAL &&
+           ftc_prov_is_fresh(s->p, s->view, value->ref_index, s->pos);
+}
+
+/* Every store to T.f must be fresh; every read must stay inside: the
+ * container argument of a borrowing call, a container operation, a
+ * reference-count operation, a comparison. */
+static void scan_field_uses(field_scan *s, const ftc_expr *e, const ftc_expr *parent,
+                            uint32_t kid)
+{
+    if (e == NULL || s->bad)
+        return;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && may_be_field(s, ftc_expr_strip(e->kids[0]))) {
+        if (!value_is_fresh(s, e->kids[1]))
+            s->bad = 1;
+        scan_field_uses(s, e->kids[1], e, 1);
+        return;
+    }
+    if (e->kind == FTC_E_INIT_LIST)
+        for (uint32_t i = 0; i < e->nkids; i++)
+            if (e->kids[i] && e->kids[i]->field && strcmp(e->kids[i]->field, s->field) == 0 &&
+                !value_is_fresh(s, e->kids[i]))
+                s->bad = 1;
+    if (may_be_field(s, e)) {
+        const ftc_borrowed_api *api = parent && parent->kind == FTC_E_CALL
+                                          ? ftc_capi_borrowed(parent->name) : NULL;
+        int inside = parent && ((parent->kind == FTC_E_CALL &&
+                                 ((api && api->container_arg == (int)kid) ||
+                                  ftc_capi_keeps_no_reference(parent->name, kid))) ||
+                                parent->kind == FTC_E_COMPARE ||
+                                parent->kind == FTC_E_LOGICAL ||
+                                parent->kind == FTC_E_MEMBER);
+        if (!inside)
+            s->bad = 1;
+        return;
+    }
+    for (uint32_t i = 0; i < e->nkids; i++)
+        scan_field_uses(s, e->kids[i], e->kind == FTC_E_CAST ? parent : e,
+                        e->kind == FTC_E_CAST ? kid : i);
+}
+
+static int field_holds_private(const ftc_prov *p, const char *type, const char *field)
+{
+    struct ftc_field_cache *c = p->fields;
+    for (size_t i = 0; i < c->items.count; i++)
+        if (strcmp(c->items.items[i].type, type) == 0 &&
+            strcmp(c->items.items[i].field, field) == 0)
+            return c->items.items[i].ok;
+    const ftc_tu *tu = p->tu;
+    field_scan s = {p, malloc(sizeof(ftc_fn_view)), {0, 0}, type, field, 0};
+    if (s.view == NULL)
+        return 0;
+    for (size_t i = 0; i < tu->functions.count && !s.bad; i++) {
+        const ftc_func *fn = &tu->functions.items[i];
+        if (fn->nblocks == 0)
+            continue;
+        ftc_fn_view_init(s.view, tu, (int32_t)i, p->arena);
+        for (uint32_t b = 0; b < fn->nblocks && !s.bad; b++)
+            for (uint32_t k = 0; k < fn->blocks[b].nstmts && !s.bad; k++) {
+                s.pos = (ftc_stmt_pos){b, k};
+                scan_field_uses(&s, fn->blocks[b].stmts[k], NULL, 0);
+            }
+    }
+    free(s.view);
+    field_fact *f = FTC_VEC_PUSH(&c->items);
+    if (f)
+        *f = (field_fact){type, field, !s.bad};
+    return !s.bad;
+}
+
+/* owner is base.f or base->f: is base a stack object of this call (a
+ * local struct, or a parameter every caller points at one of theirs), and
+ * does f only ever hold fresh containers that stay inside? */
+static int member_is_private(const ftc_prov *p, const ftc_fn_view *v, const ftc_expr *owner)
+{
+    const ftc_expr *base = owner->nkids ? ftc_expr_strip(owner->kids[0]) : NULL;
+    if (base == NULL || base->kind != FTC_E_REF || owner->name == NULL)
+        return 0;
+    int on_stack = owner->value == 0 ? local_struct_type(v->fn, base)
+                                     : base->ref == FTC_REF_PARAM && base->ref_index >= 0 &&
+                                           base->ref_index < 32 &&
+                                           (p->stack_params[v->index] & (1u << base->ref_index));
+    if (!on_stack)
+        return 0;
+    const char *type = base_struct(p->arena, p->tu, v->fn, owner);
+    return type && field_holds_private(p, type, owner->name);
+}
+
 /* ---- plain values ------------------------------------------------------------ */
 
 typedef struct plain_search {
@@ -318,10 +528,26 @@ typedef struct plain_search {
     int plain, other;
 } plain_search;
 
+/* Py_BuildValue("n", x) and the like: one number, string or bytes. */
+static int builds_plain_value(const ftc_expr *call)
+{
+    if (ftc_capi_fresh_if(call->name) != 1 || call->nkids == 0)
+        return 0;
+    const ftc_expr *fmt = ftc_expr_strip(call->kids[0]);
+    if (fmt == NULL || fmt->kind != FTC_E_STRING || fmt->name == NULL)
+        return 0;
+    const char *f = fmt->name;
+    while (*f == ' ')
+        f++;
+    return f[0] && strchr("iInlkLKdfsyzuCcbBhHp", f[0]) &&
+           (f[1] == '\0' || (f[1] == '#' && f[2] == '\0'));
+}
+
 static int makes_plain(const ftc_expr *v)
 {
     v = ftc_expr_strip(v);
-    return v && ((v->kind == FTC_E_CALL && ftc_capi_makes_plain_value(v->name)) ||
+    return v && ((v->kind == FTC_E_CALL && (ftc_capi_makes_plain_value(v->name) ||
+                                            builds_plain_value(v))) ||
                  v->kind == FTC_E_STRING || ftc_expr_has_macro(v, "Py_None") ||
                  ftc_expr_has_macro(v, "Py_True") || ftc_expr_has_macro(v, "Py_False") ||
                  ftc_expr_has_macro(v, "Py_Ellipsis") ||
@@ -527,6 +753,7 @@ typedef struct call_site {
     int32_t caller, callee;
     uint32_t nargs;
     uint32_t fixed;           /* bit i: argument i is fresh or NULL */
+    uint32_t fixed_stack;     /* bit i: argument i is &a_local_struct */
     int8_t param_of[32];      /* argument i is the caller's parameter n, or -1 */
 } call_site;
 
@@ -562,6 +789,9 @@ static int scan_sites(const ftc_expr *e, void *ctx)
         if (a->kind == FTC_E_REF && a->ref == FTC_REF_PARAM && a->ref_index >= 0 &&
             a->ref_index < 32)
             c->param_of[i] = (int8_t)a->ref_index;
+        else if (a->kind == FTC_E_ADDR_OF && a->nkids == 1 &&
+                 local_struct_type(s->view->fn, ftc_expr_strip(a->kids[0])))
+            c->fixed_stack |= 1u << i;
         else if (ftc_is_null_literal(a) || ftc_prov_creates(s->p, a) ||
                  (a->kind == FTC_E_REF && a->ref == FTC_REF_LOCAL &&
                   ftc_prov_is_fresh(s->p, s->view, a->ref_index, s->pos)))
@@ -611,6 +841,7 @@ static void find_private_params(ftc_prov *p)
         p->private_params[i] = known_callers
                                    ? (in_globals[i] ? p->entry_params[i] : ALL_PARAMS)
                                    : p->entry_params[i];
+        p->stack_params[i] = known_callers && !in_globals[i] ? ALL_PARAMS : 0;
         if (!known_callers)
             ncalls[i] = 0;    /* marks "not propagated" */
     }
@@ -620,16 +851,23 @@ static void find_private_params(ftc_prov *p)
             const call_site *c = &s.sites.items[k];
             if (ncalls[c->callee] == 0)
                 continue;
-            uint32_t pass = c->fixed;
-            for (uint32_t i = 0; i < c->nargs; i++)
-                if (c->param_of[i] >= 0 &&
-                    (p->private_params[c->caller] & (1u << c->param_of[i])))
+            uint32_t pass = c->fixed, stack = c->fixed_stack;
+            for (uint32_t i = 0; i < c->nargs; i++) {
+                if (c->param_of[i] < 0)
+                    continue;
+                if (p->private_params[c->caller] & (1u << c->param_of[i]))
                     pass |= 1u << i;
+                if (p->stack_params[c->caller] & (1u << c->param_of[i]))
+                    stack |= 1u << i;
+            }
             /* Parameters beyond the arguments given: none (variadic). */
-            uint32_t keep = c->nargs < 32 ? (pass & ((1u << c->nargs) - 1)) : pass;
-            uint32_t now = p->private_params[c->callee] & keep;
-            if (now != p->private_params[c->callee]) {
+            uint32_t given = c->nargs < 32 ? (1u << c->nargs) - 1 : ALL_PARAMS;
+            uint32_t now = p->private_params[c->callee] & pass & given;
+            uint32_t now_stack = p->stack_params[c->callee] & stack & given;
+            if (now != p->private_params[c->callee] ||
+                now_stack != p->stack_params[c->callee]) {
                 p->private_params[c->callee] = now;
+                p->stack_params[c->callee] = now_stack;
                 changed = 1;
             }
         }
@@ -653,7 +891,10 @@ int ftc_prov_init(ftc_prov *p, const ftc_tu *tu, ftc_arena *a)
     p->fresh_return = calloc(n + 1, 1);
     p->entry_params = calloc(n + 1, sizeof(uint32_t));
     p->private_params = calloc(n + 1, sizeof(uint32_t));
-    if (!p->fresh_return || !p->entry_params || !p->private_params) {
+    p->stack_params = calloc(n + 1, sizeof(uint32_t));
+    p->fields = calloc(1, sizeof(*p->fields));
+    if (!p->fresh_return || !p->entry_params || !p->private_params || !p->stack_params ||
+        !p->fields) {
         ftc_prov_free(p);
         return -1;
     }
@@ -668,6 +909,11 @@ void ftc_prov_free(ftc_prov *p)
     free(p->fresh_return);
     free(p->entry_params);
     free(p->private_params);
+    free(p->stack_params);
+    if (p->fields)
+        ftc_vec_free(&p->fields->items);
+    free(p->fields);
     p->fresh_return = NULL;
-    p->entry_params = p->private_params = NULL;
+    p->entry_params = p->private_params = p->stack_params = NULL;
+    p->fields = NULL;
 }

@@ -7,7 +7,10 @@
  *     project function whose every return is fresh) and not yet published;
  *   - private by ownership: the args tuple or kwargs dict a call receives,
  *     in every calling convention, also when handed down to static helpers
- *     whose every caller passes a fresh or private container.
+ *     whose every caller passes a fresh or private container;
+ *   - kept in a member of a stack object (a local struct, or a pointer
+ *     parameter every caller gives &local_struct) when every store to that
+ *     member is a fresh container and no read of it lets it escape.
  * Everything else (globals, module state, fields, a caller's argument) is
  * shared. The facts are computed once per translation unit. */
 #ifndef FTC_PROVENANCE_H
@@ -39,6 +42,10 @@ typedef struct ftc_prov {
     uint32_t *entry_params;       /* per function: args/kwargs as an entry point */
     uint32_t *private_params;     /* per function: bit i, parameter i is only
                                      ever a fresh or private container */
+    uint32_t *stack_params;       /* per function: bit i, parameter i only ever
+                                     points to a caller's stack object */
+    struct ftc_field_cache *fields; /* which struct members hold only fresh
+                                       containers that never escape */
 } ftc_prov;
 
 /* Compute the TU's facts (0 on success, -1 out of memory). */

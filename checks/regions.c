@@ -71,9 +71,78 @@ static int in_function(const ftc_func *fn, ftc_range r)
            r.begin.offset <= fn->range.end.offset;
 }
 
+int ftc_lock_function_kind(const char *spec, const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    for (const char *p = spec; p && *p && n;) {
+        const char *colon = strchr(p, ':');
+        if (colon == NULL)
+            return 0;
+        const char *end = strchr(colon, ',');
+        if (end == NULL)
+            end = colon + strlen(colon);
+        if ((size_t)(colon - p) == n && strncmp(p, name, n) == 0)
+            return 1;
+        if ((size_t)(end - colon - 1) == n && strncmp(colon + 1, name, n) == 0)
+            return -1;
+        p = *end ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* A lock call by what the call itself says: Python's, the C libraries',
+ * Clang's thread-safety attributes, the configuration's project names. */
+static int direct_lock_kind(const ftc_tu *tu, const ftc_expr *e)
+{
+    int kind = ftc_capi_lock_call(e->name);
+    if (kind == 0)
+        kind = (e->lock & FTC_LOCK_ACQUIRES) ? 1 : (e->lock & FTC_LOCK_RELEASES) ? -1 : 0;
+    if (kind == 0)
+        kind = ftc_lock_function_kind(tu->lock_functions, e->name);
+    return kind;
+}
+
+typedef struct wrapper_scan {
+    const ftc_tu *tu;
+    int acquires, releases;
+} wrapper_scan;
+
+static int count_lock_calls(const ftc_expr *e, void *ctx)
+{
+    wrapper_scan *w = ctx;
+    if (e->kind == FTC_E_CALL && e->name) {
+        int kind = direct_lock_kind(w->tu, e);
+        w->acquires += kind > 0;
+        w->releases += kind < 0;
+    }
+    return 0;
+}
+
+/* A small function of this file that only takes a lock, or only releases
+ * one, is a lock function itself: lock_data(self) { acquire(self->lock); }
+ * (what Clang's acquire_capability would say of it). */
+static int wrapper_lock_kind(const ftc_tu *tu, const ftc_expr *call)
+{
+    if (call->ref != FTC_REF_FUNCTION || call->ref_index < 0 ||
+        (size_t)call->ref_index >= tu->functions.count)
+        return 0;
+    const ftc_func *fn = &tu->functions.items[call->ref_index];
+    uint32_t stmts = 0;
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        stmts += fn->blocks[b].nstmts;
+    if (fn->nblocks == 0 || fn->nblocks > 8 || stmts > 12)
+        return 0;
+    wrapper_scan w = {tu, 0, 0};
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+            ftc_expr_walk(fn->blocks[b].stmts[k], count_lock_calls, &w);
+    return w.acquires && !w.releases ? 1 : w.releases && !w.acquires ? -1 : 0;
+}
+
 /* ---- mutexes held by calls: PyMutex_Lock(&m) ... PyMutex_Unlock(&m) ----- */
 
 typedef struct lock_scan {
+    const ftc_tu *tu;
     uint32_t locks[FTC_MAX_REGIONS], unlocks[FTC_MAX_REGIONS];
     int nlocks, nunlocks;
     uint32_t guards[FTC_MAX_REGIONS];   /* C++ scoped guards: held until */
@@ -86,13 +155,16 @@ static int scan_locks(const ftc_expr *e, void *ctx)
 {
     lock_scan *s = ctx;
     if (e->kind == FTC_E_CALL && e->name) {
-        int kind = ftc_capi_lock_call(e->name);
+        int kind = direct_lock_kind(s->tu, e);
+        if (kind == 0)
+            kind = wrapper_lock_kind(s->tu, e);
         if (kind > 0 && s->nlocks < FTC_MAX_REGIONS)
             s->locks[s->nlocks++] = e->range.begin.offset;
         else if (kind < 0 && s->nunlocks < FTC_MAX_REGIONS)
             s->unlocks[s->nunlocks++] = e->range.begin.offset;
     }
-    if (e->kind == FTC_E_DECL && e->type && ftc_capi_is_scoped_guard(e->type) &&
+    if (e->kind == FTC_E_DECL &&
+        ((e->lock & FTC_LOCK_SCOPED) || (e->type && ftc_capi_is_scoped_guard(e->type))) &&
         s->nguards < FTC_MAX_REGIONS) {
         s->guards[s->nguards] = e->range.begin.offset;
         s->guard_ends[s->nguards] = UINT32_MAX;
@@ -139,6 +211,7 @@ int ftc_find_regions(const ftc_tu *tu, const ftc_func *fn, ftc_arena *a,
      * lock; ...; unlock; shape (and its early-return copies). */
     lock_scan s;
     memset(&s, 0, sizeof(s));
+    s.tu = tu;
     for (uint32_t b = 0; b < fn->nblocks; b++)
         for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
             ftc_expr_walk(fn->blocks[b].stmts[k], scan_locks, &s);

@@ -30,6 +30,10 @@ int ftc_find_regions(const ftc_tu *tu, const ftc_func *fn, ftc_arena *a,
 const ftc_region *ftc_region_at(const ftc_region *regions, int n,
                                 uint32_t offset, const char *owner);
 
+/* For a project lock function named in the configuration's
+ * "acquire:release[,acquire:release...]": 1 acquires, -1 releases, 0 not. */
+int ftc_lock_function_kind(const char *spec, const char *name);
+
 /* Source text with white space, outer parentheses and (PyObject *) casts
  * removed, so `self->dict` and `(PyObject *)self->dict` compare equal. */
 char *ftc_normalised_text(ftc_arena *a, const char *s, size_t n);

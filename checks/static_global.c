@@ -52,8 +52,8 @@ static int var_can_race(const ftc_tu *tu, const ftc_var *v)
 {
     if (!ftc_tu_is_project_file(tu, v->name_loc.file))
         return 0;
-    if (v->flags & (FTC_VAR_CONST | FTC_VAR_ATOMIC | FTC_VAR_THREAD_LOCAL))
-        return 0;
+    if (v->flags & (FTC_VAR_CONST | FTC_VAR_ATOMIC | FTC_VAR_THREAD_LOCAL | FTC_VAR_GUARDED))
+        return 0;    /* guarded_by: Clang's -Wthread-safety checks its writes */
     return !ftc_capi_is_lock_type(v->canonical_type) && !ftc_capi_is_lock_type(v->type);
 }
 

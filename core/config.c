@@ -18,19 +18,21 @@ static const char ARGS_HELP[] =
     "  project=NAME         project name recorded in side files\n"
     "  source-root=DIR      make SARIF paths relative to DIR (%SRCROOT%)\n"
     "  diagnostics=MODE     warning (default), remark (keeps -Werror green), off\n"
+    "  lock-functions=LIST  the project's own lock functions, ACQUIRE:RELEASE,...\n"
     "  no-suppress          report findings that comments suppress\n"
     "  profile              print the time lowering and each check took\n"
+    "  dump-ir              print the IR the checks see (for developing checks)\n"
     "  help                 print this text\n"
     "\n"
     "Environment (arguments override it):\n"
     "  FTCHECK_CHECKS FTCHECK_OUTPUT_DIR FTCHECK_PROJECT FTCHECK_SOURCE_ROOT\n"
-    "  FTCHECK_DIAGNOSTICS\n"
+    "  FTCHECK_DIAGNOSTICS FTCHECK_LOCK_FUNCTIONS\n"
     "\n"
     "Checks:\n";
 
 static const char *const ARG_NAMES =
-    "checks, sarif, json, output-dir, project, source-root, diagnostics, "
-    "no-suppress, profile, help";
+    "checks, sarif, json, output-dir, project, source-root, diagnostics, lock-functions, "
+    "no-suppress, profile, dump-ir, help";
 
 static char help_text[4096];
 
@@ -131,6 +133,38 @@ static int parse_diagnostics(ftc_config *cfg, const char *v, const char *origin)
     return 0;
 }
 
+/* "acquire:release[,acquire:release...]", every name an identifier. */
+static int parse_lock_functions(ftc_config *cfg, const char *v, const char *origin)
+{
+    int pairs = 0;
+    for (const char *p = v; *p;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        const char *colon = memchr(p, ':', n);
+        int ok = colon && colon > p && colon < p + n - 1 &&
+                 memchr(colon + 1, ':', (size_t)(p + n - colon - 1)) == NULL;
+        for (const char *c = p; ok && c < p + n; c++)
+            ok = *c == ':' || *c == '_' || (*c >= 'a' && *c <= 'z') ||
+                 (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9');
+        if (!ok) {
+            snprintf(cfg->error, sizeof(cfg->error),
+                     "%s: '%.*s' is not ACQUIRE:RELEASE (two function names); "
+                     "example: lock-functions=my_lock:my_unlock,db_enter:db_leave",
+                     origin, (int)n, p);
+            return -1;
+        }
+        pairs++;
+        p = end ? end + 1 : p + n;
+    }
+    if (pairs == 0) {
+        snprintf(cfg->error, sizeof(cfg->error),
+                 "%s: empty; give ACQUIRE:RELEASE pairs, comma-separated", origin);
+        return -1;
+    }
+    cfg->lock_functions = v;
+    return 0;
+}
+
 static int need_value(ftc_config *cfg, const char *name, const char *v)
 {
     if (v && *v)
@@ -162,6 +196,11 @@ int ftc_config_arg(ftc_config *cfg, const char *arg)
         if (need_value(cfg, name, v))
             return -1;
         return parse_diagnostics(cfg, v, "-fplugin-arg-ftcheck-diagnostics");
+    }
+    if (strcmp(name, "lock-functions") == 0) {
+        if (need_value(cfg, name, v))
+            return -1;
+        return parse_lock_functions(cfg, v, "-fplugin-arg-ftcheck-lock-functions");
     }
     if (strcmp(name, "no-suppress") == 0 && !v) {
         cfg->no_suppress = 1;
@@ -214,6 +253,9 @@ int ftc_config_env(ftc_config *cfg)
         return -1;
     if ((v = getenv("FTCHECK_DIAGNOSTICS")) && *v &&
         parse_diagnostics(cfg, v, "FTCHECK_DIAGNOSTICS") < 0)
+        return -1;
+    if ((v = getenv("FTCHECK_LOCK_FUNCTIONS")) && *v &&
+        parse_lock_functions(cfg, v, "FTCHECK_LOCK_FUNCTIONS") < 0)
         return -1;
     if ((v = getenv("FTCHECK_OUTPUT_DIR")) && *v)
         cfg->output_dir = v;

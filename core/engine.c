@@ -12,6 +12,8 @@ void ftc_result_init(ftc_result *res, const ftc_config *cfg, ftc_tu *tu)
     memset(res, 0, sizeof(*res));
     res->cfg = cfg;
     res->tu = tu;
+    if (tu)
+        tu->lock_functions = cfg->lock_functions;
     ftc_report_init(&res->report, &tu->arena);
 }
 

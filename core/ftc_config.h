@@ -28,6 +28,7 @@ typedef struct ftc_config {
     const char *output_dir;    /* output-dir=DIR */
     const char *project;       /* project=NAME */
     const char *source_root;   /* source-root=DIR */
+    const char *lock_functions; /* lock-functions=ACQ:REL[,ACQ:REL...] */
     ftc_diag_mode diagnostics;
     int no_suppress;
     int help;                  /* help was asked: print ftc_config_help() */

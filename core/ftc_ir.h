@@ -131,6 +131,12 @@ typedef enum ftc_ref_kind {
     FTC_REF_ENUM         /* enumerator: value is set */
 } ftc_ref_kind;
 
+enum {
+    FTC_LOCK_ACQUIRES = 1u << 0,  /* acquire_capability, exclusive_lock_function, ... */
+    FTC_LOCK_RELEASES = 1u << 1,  /* release_capability, unlock_function */
+    FTC_LOCK_SCOPED   = 1u << 2   /* a variable of a scoped_lockable type */
+};
+
 typedef struct ftc_expr ftc_expr;
 struct ftc_expr {
     ftc_expr_kind kind;
@@ -147,6 +153,9 @@ struct ftc_expr {
     const char *text;      /* source text when range cannot give it (code
                               in a project macro's body: its range is the
                               whole invocation); NULL otherwise */
+    uint32_t lock;         /* FTC_LOCK_*: what Clang's thread-safety
+                              attributes say of a CALL's callee or a
+                              DECL's type */
     uint32_t nmacros;
     const char **macros;   /* macros this node is the whole expansion of,
                               outermost first (Py_mod_gil, Py_MOD_GIL_NOT_USED) */
@@ -164,7 +173,8 @@ enum {
     FTC_VAR_STATIC       = 1u << 4,  /* internal linkage */
     FTC_VAR_EXTERN_DECL  = 1u << 5,  /* declaration only, defined elsewhere */
     FTC_VAR_LOCAL_STATIC = 1u << 6,  /* function-local static */
-    FTC_VAR_POINTER      = 1u << 7
+    FTC_VAR_POINTER      = 1u << 7,
+    FTC_VAR_GUARDED      = 1u << 8   /* guarded_by / pt_guarded_by a lock */
 };
 
 typedef struct ftc_var {
@@ -229,6 +239,8 @@ typedef struct ftc_tu {
     FTC_VEC(ftc_cond_branch) branches;
     FTC_VEC(ftc_var) globals;
     FTC_VEC(ftc_func) functions;
+    const char *lock_functions;  /* the project's own lock functions,
+                                    "acquire:release[,...]" (configuration) */
 } ftc_tu;
 
 ftc_tu *ftc_tu_new(void);

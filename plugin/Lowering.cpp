@@ -1,6 +1,7 @@
 // Lowering.cpp - see Lowering.h.
 #include "Lowering.h"
 
+#include "clang/AST/Attr.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
@@ -179,6 +180,24 @@ private:
       V.flags |= FTC_VAR_LOCAL_STATIC;
     if (VD->isThisDeclarationADefinition() == VarDecl::DeclarationOnly)
       V.flags |= FTC_VAR_EXTERN_DECL;
+    if (VD->hasAttr<GuardedByAttr>() || VD->hasAttr<PtGuardedByAttr>())
+      V.flags |= FTC_VAR_GUARDED;
+  }
+
+  // Clang's thread-safety attributes (also their older spellings, which
+  // Clang maps onto the same attribute classes).
+  static uint32_t lockAttrs(const FunctionDecl *FD) {
+    uint32_t A = 0;
+    if (FD->hasAttr<AcquireCapabilityAttr>())
+      A |= FTC_LOCK_ACQUIRES;
+    if (FD->hasAttr<ReleaseCapabilityAttr>())
+      A |= FTC_LOCK_RELEASES;
+    return A;
+  }
+
+  static uint32_t lockAttrs(QualType T) {
+    const auto *RD = T->getAsCXXRecordDecl();
+    return RD && RD->hasAttr<ScopedLockableAttr>() ? FTC_LOCK_SCOPED : 0;
   }
 
   static bool isStdAtomic(QualType T) {
@@ -615,6 +634,7 @@ private:
         E->ref = FTC_REF_FUNCTION;
         E->ref_index = It == FunctionIndex.end() ? -1 : It->second;
         E->decl_file = Locs.fileOf(FD->getCanonicalDecl()->getLocation());
+        E->lock = lockAttrs(FD);
       }
       setKids(E, CE->getNumArgs(), [&](unsigned I) { return CE->getArg(I); },
               D);
@@ -875,6 +895,7 @@ private:
       return nullptr;
     E->name = str(V->getName());
     E->type = typeStr(V->getType());
+    E->lock = lockAttrs(V->getType());
     if (V->hasGlobalStorage()) {
       E->ref = FTC_REF_GLOBAL;
       auto It = GlobalIndex.find(V->getCanonicalDecl());

@@ -9,8 +9,8 @@ commit) and one label per judged finding (repo, commit, path, line, rule,
 level, verdict, reason). No project code is kept here; the mirrors are git
 directories as `fetch` leaves them (`MIRRORS/owner+name/repo`).
 
-Each project's commit is exported to a scratch directory and audited with
-`ftcheck audit` twice: with GIL headers and with free-threaded headers
+Each project's commit (its C and C++ files) is exported to a scratch
+directory and audited with `ftcheck audit` twice: with GIL headers and with free-threaded headers
 (`Py_GIL_DISABLED` defined). A finding is the tuple (path, line, rule,
 level); it is matched to the label with the same tuple.
 
@@ -21,6 +21,11 @@ that have no label yet (JSON lines), to be judged and added.
 
 Precision is real / (real + false + unsure): an unsure verdict counts
 against the tool.
+
+The audit finds NumPy's headers through the first `python3` on PATH that
+imports numpy (Debian: python3-numpy; put /usr/bin first under pyenv), and
+pybind11's under /usr/include (Debian: pybind11-dev). Without them those
+projects' files have compile errors and different findings.
 """
 import argparse
 import collections

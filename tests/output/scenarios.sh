@@ -112,9 +112,18 @@ bad-args)
         fail "bad FTCHECK_DIAGNOSTICS accepted"
     fi
     grep -q "FTCHECK_DIAGNOSTICS: unknown value 'loud'" e3.txt || fail "$(cat e3.txt)"
+    if plugin -fsyntax-only -fplugin-arg-ftcheck-lock-functions=db_enter "$SRCDIR/inputs/module.c" 2> e4.txt; then
+        fail "lock-functions without a release accepted"
+    fi
+    grep -q "lock-functions: 'db_enter' is not ACQUIRE:RELEASE" e4.txt || fail "$(cat e4.txt)"
+    if FTCHECK_LOCK_FUNCTIONS="a:b,c:d:e" plugin -fsyntax-only "$SRCDIR/inputs/module.c" 2> e5.txt; then
+        fail "bad FTCHECK_LOCK_FUNCTIONS accepted"
+    fi
+    grep -q "FTCHECK_LOCK_FUNCTIONS: 'c:d:e' is not ACQUIRE:RELEASE" e5.txt || fail "$(cat e5.txt)"
     plugin -fsyntax-only -fplugin-arg-ftcheck-help -fplugin-arg-ftcheck-diagnostics=off \
         "$SRCDIR/inputs/no_python.c" 2> help.txt
-    grep -q "output-dir=DIR" help.txt && grep -q "missing-mod-gil" help.txt && grep -q "borrowed-ref" help.txt || fail "$(cat help.txt)"
+    grep -q "output-dir=DIR" help.txt && grep -q "missing-mod-gil" help.txt && grep -q "borrowed-ref" help.txt \
+        && grep -q "lock-functions=LIST" help.txt && grep -q "dump-ir" help.txt || fail "$(cat help.txt)"
     ;;
 werror)
     # Findings are warnings by default, yet a -Werror build stays green:

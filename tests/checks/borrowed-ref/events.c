@@ -75,3 +75,11 @@ PyObject *callback_between(PyObject *d, PyObject *k, PyObject *cb) {
     Py_XDECREF(r);
     return Py_XNewRef(v); // expected-warning {{borrowed reference 'v' from PyDict_GetItem is used after a call that can free it}} expected-note {{take a strong reference}}
 }
+
+/* An int built by Py_BuildValue("n") runs no code when dropped. */
+PyObject *decref_built_int(PyObject *d, PyObject *k, Py_ssize_t i) {
+    PyObject *v = PyDict_GetItem(d, k); // expected-warning {{PyDict_GetItem returns a borrowed reference from dict 'd'}}
+    PyObject *index = Py_BuildValue("n", i);
+    Py_XDECREF(index);
+    return Py_XNewRef(v);
+}

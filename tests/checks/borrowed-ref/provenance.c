@@ -125,3 +125,30 @@ long exported(PyObject *dict) {
 }
 
 PyObject *methods_table(void) { return PyCFunction_New(methods, NULL); }
+
+/* Containers kept in a stack object's members: private when every store
+ * to the member is a fresh container and no read lets it out; the stack
+ * object reaches helpers through a pointer every caller takes of a local. */
+typedef struct {
+    PyObject *seen;      /* always a fresh dict */
+    PyObject *source;    /* the shared registry */
+    PyObject *result;    /* fresh, but handed out at the end */
+} Collect;
+
+static long collect_one(Collect *st, PyObject *k) {
+    long n = consume(PyDict_GetItem(st->seen, k));
+    n += consume(PyDict_GetItem(st->source, k)); // expected-warning {{PyDict_GetItem returns a borrowed reference from dict 'st->source'}}
+    n += consume(PyList_GetItem(st->result, 0)); // expected-warning {{PyList_GetItem returns a borrowed reference from list 'st->result'}}
+    return n;
+}
+
+PyObject *collect(PyObject *k) {
+    Collect st = {NULL, NULL, NULL};
+    st.seen = PyDict_New();
+    st.source = registry;
+    st.result = PyList_New(0);
+    long n = collect_one(&st, k) + consume(PyDict_GetItem(st.seen, k));
+    Py_XDECREF(st.seen);
+    (void)n;
+    return st.result;
+}
