@@ -86,39 +86,58 @@ static void mark_exec_slots(const ftc_tu *tu, unsigned char *out)
     }
 }
 
-/* Grow `marks`: a static function whose address is never taken and whose
- * every caller is marked gets marked. */
-void ftc_close_over_static_callees(const ftc_tu *tu, unsigned char *marks)
+/* Grow `marks`: a function (static ones only, unless `any_linkage`) whose
+ * address is never taken and whose every caller is marked gets marked. */
+static void close_over_callees(const ftc_tu *tu, unsigned char *marks, int any_linkage)
 {
     size_t n = tu->functions.count;
     edge_scan s;
     if (!collect_edges(tu, &s))
         return;
-    unsigned char *called = calloc(n + 1, 1);
-    if (called) {
+    /* Callers of each function: callers[start[g] .. start[g+1]). */
+    size_t *start = calloc(n + 2, sizeof(size_t));
+    int32_t *callers = malloc(sizeof(int32_t) * (s.nedges / 2 + 1));
+    if (start && callers) {
         for (size_t e = 0; e < s.nedges; e += 2)
-            called[s.edges[e + 1]] = 1;
-        int changed = 1;
-        while (changed) {
+            start[s.edges[e + 1] + 1]++;
+        for (size_t g = 0; g < n; g++)
+            start[g + 1] += start[g];
+        size_t *fill = calloc(n + 1, sizeof(size_t));
+        for (size_t e = 0; fill && e < s.nedges; e += 2) {
+            int32_t g = s.edges[e + 1];
+            callers[start[g] + fill[g]++] = s.edges[e];
+        }
+        for (int changed = fill != NULL; changed;) {
             changed = 0;
             for (size_t g = 0; g < n; g++) {
-                if (marks[g] || !tu->functions.items[g].is_static || s.address_taken[g] ||
-                    !called[g])
+                if (marks[g] || (!any_linkage && !tu->functions.items[g].is_static) ||
+                    s.address_taken[g] || start[g] == start[g + 1])
                     continue;
                 int all = 1;
-                for (size_t e = 0; e < s.nedges && all; e += 2)
-                    if ((size_t)s.edges[e + 1] == g && !marks[s.edges[e]])
-                        all = 0;
+                for (size_t c = start[g]; c < start[g + 1] && all; c++)
+                    all = marks[callers[c]] != 0;
                 if (all) {
                     marks[g] = 1;
                     changed = 1;
                 }
             }
         }
+        free(fill);
     }
-    free(called);
+    free(start);
+    free(callers);
     free(s.edges);
     free(s.address_taken);
+}
+
+void ftc_close_over_static_callees(const ftc_tu *tu, unsigned char *marks)
+{
+    close_over_callees(tu, marks, 0);
+}
+
+void ftc_close_over_callees(const ftc_tu *tu, unsigned char *marks)
+{
+    close_over_callees(tu, marks, 1);
 }
 
 void ftc_init_only_functions(const ftc_tu *tu, unsigned char *out)

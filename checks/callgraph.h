@@ -20,6 +20,10 @@ void ftc_python_reachable_functions(const ftc_tu *tu, unsigned char *out);
  * but as a callee, whose every caller is marked, gets marked. */
 void ftc_close_over_static_callees(const ftc_tu *tu, unsigned char *marks);
 
+/* The same for functions of any linkage: what this TU says of them (other
+ * files may call a non-static function too). */
+void ftc_close_over_callees(const ftc_tu *tu, unsigned char *marks);
+
 /* Mark the functions some function of the TU calls directly. */
 void ftc_called_functions(const ftc_tu *tu, unsigned char *out);
 

@@ -265,9 +265,18 @@ const ftc_borrowed_api *ftc_capi_borrowed(const char *name)
 static int in_list(const char *name, const char *const *list)
 {
     for (; *list; list++)
-        if (strcmp(name, *list) == 0)
+        if (name[0] == (*list)[0] && strcmp(name, *list) == 0)
             return 1;
     return 0;
+}
+
+/* The C API's own tables: every name starts with "Py" or "_Py", so most
+ * project and library names are rejected by their first letter. */
+static int in_api_list(const char *name, const char *const *list)
+{
+    if (name == NULL || (name[0] != 'P' && name[0] != '_'))
+        return 0;
+    return in_list(name, list);
 }
 
 static int compare_names(const void *a, const void *b)
@@ -340,7 +349,7 @@ ftc_danger ftc_capi_call_danger(const char *name)
     if (name == NULL)
         return FTC_DANGER_LIKELY;
     if (ftc_capi_runs_code_on(name) || ftc_capi_mutates_container(name) ||
-        ftc_capi_is_decref(name) || in_list(name, drops))
+        ftc_capi_is_decref(name) || in_api_list(name, drops))
         return FTC_DANGER_CERTAIN;
     if (in_sorted(name, no_danger, sizeof(no_danger) / sizeof(no_danger[0]),
                   &none_sorted) ||
@@ -376,7 +385,7 @@ int ftc_capi_creates_container(const char *name)
         "PyUnicode_Partition", "PyUnicode_RPartition",
         /* not new, but private to the calling thread */
         "PyThreadState_GetDict", NULL};
-    return name && in_list(name, creators);
+    return name && in_api_list(name, creators);
 }
 
 int ftc_capi_thread_private(const char *name)
@@ -442,7 +451,7 @@ int ftc_capi_runs_code_on(const char *name)
         "PySequence_DelItem", "PyMapping_GetItemString", "PyMapping_SetItemString",
         "PyImport_Import", "PyImport_ImportModule", "PyImport_ImportModuleLevel",
         "PyErr_Print", "PyErr_PrintEx", "PyErr_WriteUnraisable", NULL};
-    return name && in_list(name, runs);
+    return name && in_api_list(name, runs);
 }
 
 /* Calls that replace or remove items of their first argument, dropping the
@@ -459,7 +468,7 @@ int ftc_capi_mutates_container(const char *name)
         "PySequence_DelItem", "PySequence_SetSlice", "PySequence_DelSlice",
         "PyMapping_SetItemString", "PyMapping_DelItem", "PyMapping_DelItemString",
         "PyWeakref_ClearRef", "PyCell_Set", NULL};
-    return name && in_list(name, mutators);
+    return name && in_api_list(name, mutators);
 }
 
 int ftc_capi_keeps_no_reference(const char *name, uint32_t arg)
@@ -481,7 +490,7 @@ int ftc_capi_keeps_no_reference(const char *name, uint32_t arg)
                      has_prefix(name, "PyTuple_") || has_prefix(name, "PySet_") ||
                      has_prefix(name, "_PyDict_")))
         return 1;
-    if (in_list(name, storing))
+    if (in_api_list(name, storing))
         return 0;
     /* Accessors, type checks, reference counting: they keep nothing. */
     return ftc_capi_call_danger(name) == FTC_DANGER_NONE ||
@@ -506,7 +515,7 @@ int ftc_capi_is_decref(const char *name)
     static const char *const decrefs[] = {
         "Py_DECREF", "Py_XDECREF", "Py_CLEAR", "Py_DecRef", "Py_XDecRef",
         "_Py_DECREF", "_Py_XDECREF", NULL};
-    return name && in_list(name, decrefs);
+    return name && in_api_list(name, decrefs);
 }
 
 int ftc_capi_is_incref(const char *name)
@@ -514,7 +523,7 @@ int ftc_capi_is_incref(const char *name)
     static const char *const increfs[] = {
         "Py_INCREF", "Py_XINCREF", "Py_NewRef", "Py_XNewRef", "Py_IncRef",
         "Py_XIncRef", "_Py_NewRef", "_Py_XNewRef", NULL};
-    return name && in_list(name, increfs);
+    return name && in_api_list(name, increfs);
 }
 
 int ftc_capi_is_cs_begin(const char *macro)

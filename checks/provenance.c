@@ -6,8 +6,8 @@
 
 #include "capi.h"
 
-static int local_struct_type(const ftc_func *fn, const ftc_expr *e);
-static int member_is_private(const ftc_prov *p, const ftc_fn_view *v, const ftc_expr *owner);
+static int local_struct_type(ftc_fn_view *v, const ftc_expr *e);
+static int member_is_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner);
 
 #define ALL_PARAMS 0xffffffffu
 
@@ -35,22 +35,36 @@ static int is_function(const ftc_tu *tu, int32_t index)
 
 void ftc_fn_view_init(ftc_fn_view *v, const ftc_tu *tu, int32_t index, ftc_arena *a)
 {
-    memset(v, 0, sizeof(*v));
-    memset(v->plain, -1, sizeof(v->plain));
     v->fn = &tu->functions.items[index];
     v->index = index;
-    if (a == NULL)
-        return;
+    v->arena = a;
+    v->preds_tried = 0;
+    v->pred_start = v->preds = NULL;
+    v->local_types = NULL;
+    v->nlocal_types = 0;
+    v->types_tried = 0;
+    memset(v->plain, -1, sizeof(v->plain));
+    memset(v->made, -1, sizeof(v->made));
+}
+
+/* The predecessors, on first use; 0 when they cannot be had. */
+static int need_preds(ftc_fn_view *v)
+{
+    if (v->preds_tried)
+        return v->pred_start != NULL;
+    v->preds_tried = 1;
+    if (v->arena == NULL)
+        return 0;
     uint32_t n = v->fn->nblocks;
     uint32_t total = 0;
     for (uint32_t b = 0; b < n; b++)
         total += v->fn->blocks[b].nsuccs;
-    int32_t *start = ftc_arena_alloc(a, sizeof(int32_t) * (n + 1));
-    int32_t *preds = ftc_arena_alloc(a, sizeof(int32_t) * (total + 1));
+    int32_t *start = ftc_arena_alloc(v->arena, sizeof(int32_t) * (n + 1));
+    int32_t *preds = ftc_arena_alloc(v->arena, sizeof(int32_t) * (total + 1));
     int32_t *fill = calloc(n + 1, sizeof(int32_t));
     if (start == NULL || preds == NULL || fill == NULL) {
         free(fill);
-        return;     /* no predecessors: walks assume the worst */
+        return 0;     /* no predecessors: walks assume the worst */
     }
     memset(start, 0, sizeof(int32_t) * (n + 1));
     for (uint32_t b = 0; b < n; b++)
@@ -70,6 +84,7 @@ void ftc_fn_view_init(ftc_fn_view *v, const ftc_tu *tu, int32_t index, ftc_arena
     free(fill);
     v->pred_start = start;
     v->preds = preds;
+    return 1;
 }
 
 /* ---- fresh containers ------------------------------------------------------ */
@@ -104,29 +119,66 @@ typedef struct local_probe {
     const ftc_prov *p;
     int32_t local;
     int found;
+    ftc_ref_kind ref;            /* FTC_REF_LOCAL, or FTC_REF_PARAM for summaries */
+    int asked_summary;           /* the answer used a function's summary */
 } local_probe;
+
+static int is_ref_to(const ftc_expr *e, ftc_ref_kind ref, int32_t index)
+{
+    e = ftc_expr_strip(e);
+    return e && e->kind == FTC_E_REF && e->ref == ref && e->ref_index == index;
+}
+
+/* May the call keep its argument i: store it, return it, hand it on? */
+static int call_keeps(const ftc_prov *p, const ftc_expr *call, uint32_t i, int *asked)
+{
+    if (p && p->keeps_params && call->ref == FTC_REF_FUNCTION &&
+        is_function(p->tu, call->ref_index) &&
+        p->tu->functions.items[call->ref_index].nblocks > 0) {
+        *asked = 1;
+        return i >= 32 || (p->keeps_params[call->ref_index] & (1u << i));
+    }
+    return !ftc_capi_keeps_no_reference(call->name, i);
+}
+
+/* The operand node e hands to something that may keep it, one at a time
+ * through f: the stored value of a store outside the locals (g = x,
+ * g = Py_NewRef(x)), a returned value, an argument a call may keep.
+ * Stops when f returns non-zero. *asked is set when the answer used a
+ * function's summary. */
+static int for_published(const ftc_prov *p, const ftc_expr *e, int *asked,
+                         int (*f)(const ftc_expr *operand, void *ctx), void *ctx)
+{
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2) {
+        const ftc_expr *rhs = ftc_expr_strip(e->kids[1]);
+        if (rhs && rhs->kind == FTC_E_CALL && ftc_capi_is_incref(rhs->name) && rhs->nkids == 1)
+            rhs = rhs->kids[0];
+        const ftc_expr *lhs = ftc_expr_strip(e->kids[0]);
+        if (rhs && !(lhs && lhs->kind == FTC_E_REF && lhs->ref == FTC_REF_LOCAL) && f(rhs, ctx))
+            return 1;
+    }
+    if (e->kind == FTC_E_RETURN && e->nkids == 1 && e->kids[0] && f(e->kids[0], ctx))
+        return 1;
+    if (e->kind == FTC_E_CALL)
+        for (uint32_t i = 0; i < e->nkids; i++)
+            if (e->kids[i] && f(e->kids[i], ctx) && call_keeps(p, e, i, asked))
+                return 1;
+    return 0;
+}
+
+static int is_probed(const ftc_expr *operand, void *ctx)
+{
+    local_probe *s = ctx;
+    return is_ref_to(operand, s->ref, s->local);
+}
 
 /* Does this tree hand `local` to something that may keep it? */
 static int publishes(const ftc_expr *e, void *ctx)
 {
     local_probe *s = ctx;
-    const ftc_expr *rhs = e->kind == FTC_E_ASSIGN && e->nkids == 2 ? ftc_expr_strip(e->kids[1]) : NULL;
-    /* g = Py_NewRef(list) stores it as surely as g = list. */
-    if (rhs && rhs->kind == FTC_E_CALL && ftc_capi_is_incref(rhs->name) && rhs->nkids == 1)
-        rhs = rhs->kids[0];
-    if (rhs && ftc_is_ref_to_local(rhs, s->local)) {
-        const ftc_expr *lhs = ftc_expr_strip(e->kids[0]);
-        if (!(lhs && lhs->kind == FTC_E_REF && lhs->ref == FTC_REF_LOCAL))
-            return s->found = 1;
-    }
-    if (e->kind == FTC_E_RETURN && e->nkids == 1 && ftc_is_ref_to_local(e->kids[0], s->local))
-        return s->found = 1;
-    if (e->kind == FTC_E_CALL)
-        for (uint32_t i = 0; i < e->nkids; i++)
-            if (ftc_is_ref_to_local(e->kids[i], s->local) &&
-                !ftc_capi_keeps_no_reference(e->name, i))
-                return s->found = 1;
-    return 0;
+    if (for_published(s->p, e, &s->asked_summary, is_probed, s))
+        s->found = 1;
+    return s->found;
 }
 
 /* Does this statement (re)create `local`? */
@@ -145,18 +197,18 @@ static int creates_local(const ftc_expr *e, void *ctx)
 static int probe(const ftc_prov *p, const ftc_expr *e,
                  int (*f)(const ftc_expr *, void *), int32_t local)
 {
-    local_probe s = {p, local, 0};
+    local_probe s = {p, local, 0, FTC_REF_LOCAL, 0};
     ftc_expr_walk(e, f, &s);
     return s.found;
 }
 
 /* Walking back from the use over CFG predecessors: is `local` published
  * on some path before it was last (re)created? */
-static int published_before(const ftc_prov *p, const ftc_fn_view *v, int32_t local,
+static int published_before(const ftc_prov *p, ftc_fn_view *v, int32_t local,
                             ftc_stmt_pos use)
 {
     const ftc_func *fn = v->fn;
-    if (v->pred_start == NULL)
+    if (!need_preds(v))
         return 1;
     unsigned char *seen = calloc(fn->nblocks + 1, 1);
     int32_t *stack = malloc(sizeof(int32_t) * (fn->nblocks + 1));
@@ -198,12 +250,22 @@ done:
     return found;
 }
 
+/* Per local of one function: how many assignments make a new container,
+ * how many bring anything else. One walk answers for every local. */
 typedef struct creation_search {
     const ftc_prov *p;
-    int32_t local;
-    int creations;
-    int others;
+    uint16_t creations[256];
+    uint16_t others[256];
 } creation_search;
+
+static void count_assignment(creation_search *s, int32_t local, int created)
+{
+    if (local < 0 || local >= 256)
+        return;
+    uint16_t *n = created ? &s->creations[local] : &s->others[local];
+    if (*n < UINT16_MAX)
+        (*n)++;
+}
 
 /* Py_CLEAR(x), Py_SETREF(x, v), Py_XSETREF(x, v) take &x inside their own
  * expansion (3.12+ headers); that address does not escape. */
@@ -220,41 +282,58 @@ static int inside_setref_macro(const ftc_tu *tu, ftc_loc at)
     return 0;
 }
 
-static void note_assignment(creation_search *s, const ftc_expr *value)
+static void note_assignment(creation_search *s, int32_t local, const ftc_expr *value)
 {
     if (ftc_is_null_literal(value))
         return;     /* `PyObject *x = NULL;` holds no container */
-    if (ftc_prov_creates(s->p, value))
-        s->creations++;
-    else
-        s->others++;
+    count_assignment(s, local, ftc_prov_creates(s->p, value));
+}
+
+static int local_of(const ftc_expr *e)
+{
+    e = ftc_expr_strip(e);
+    return e && e->kind == FTC_E_REF && e->ref == FTC_REF_LOCAL ? e->ref_index : -1;
 }
 
 static int find_assignments(const ftc_expr *e, void *ctx)
 {
     creation_search *s = ctx;
-    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && ftc_is_ref_to_local(e->kids[0], s->local))
-        note_assignment(s, e->kids[1]);
-    else if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL &&
-             e->ref_index == s->local && e->nkids == 1)
-        note_assignment(s, e->kids[0]);
-    else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 && ftc_is_ref_to_local(e->kids[0], s->local) &&
+    int32_t local;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && (local = local_of(e->kids[0])) >= 0)
+        note_assignment(s, local, e->kids[1]);
+    else if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->nkids == 1)
+        note_assignment(s, e->ref_index, e->kids[0]);
+    else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 && (local = local_of(e->kids[0])) >= 0 &&
              !inside_setref_macro(s->p->tu, e->range.begin))
-        s->others++;   /* filled in through a pointer: origin unknown */
+        count_assignment(s, local, 0);   /* filled in through a pointer: origin unknown */
     return 0;
 }
 
-int ftc_prov_is_fresh(const ftc_prov *p, const ftc_fn_view *v, int32_t local,
+/* For every local: does each assignment make a new container? */
+static void classify_locals(const ftc_prov *p, ftc_fn_view *v)
+{
+    creation_search *c = calloc(1, sizeof(*c));
+    if (c == NULL) {
+        memset(v->made, 0, sizeof(v->made));
+        return;
+    }
+    c->p = p;
+    for (uint32_t b = 0; b < v->fn->nblocks; b++)
+        for (uint32_t k = 0; k < v->fn->blocks[b].nstmts; k++)
+            ftc_expr_walk(v->fn->blocks[b].stmts[k], find_assignments, c);
+    for (int i = 0; i < 256; i++)
+        v->made[i] = (signed char)(c->creations[i] > 0 && c->others[i] == 0);
+    free(c);
+}
+
+int ftc_prov_is_fresh(const ftc_prov *p, ftc_fn_view *v, int32_t local,
                       ftc_stmt_pos use)
 {
-    const ftc_func *fn = v->fn;
-    creation_search c = {p, local, 0, 0};
-    for (uint32_t b = 0; b < fn->nblocks; b++)
-        for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-            ftc_expr_walk(fn->blocks[b].stmts[k], find_assignments, &c);
-    if (c.creations == 0 || c.others > 0)
+    if (local < 0 || local >= (int32_t)sizeof(v->made))
         return 0;
-    return !published_before(p, v, local, use);
+    if (v->made[local] < 0)
+        classify_locals(p, v);
+    return v->made[local] && !published_before(p, v, local, use);
 }
 
 static int param_is_private(const ftc_prov *p, int32_t fn, const ftc_expr *e)
@@ -264,7 +343,7 @@ static int param_is_private(const ftc_prov *p, int32_t fn, const ftc_expr *e)
            (p->private_params[fn] & (1u << e->ref_index));
 }
 
-int ftc_prov_is_private(const ftc_prov *p, const ftc_fn_view *v,
+int ftc_prov_is_private(const ftc_prov *p, ftc_fn_view *v,
                         const ftc_expr *owner, ftc_stmt_pos use)
 {
     owner = ftc_expr_strip(owner);
@@ -299,7 +378,7 @@ static int assigns_thread_private(const ftc_expr *e, void *ctx)
     return s->found;
 }
 
-int ftc_prov_code_can_reach(const ftc_prov *p, const ftc_fn_view *v,
+int ftc_prov_code_can_reach(const ftc_prov *p, ftc_fn_view *v,
                             const ftc_expr *owner, ftc_stmt_pos use)
 {
     owner = ftc_expr_strip(owner);
@@ -344,55 +423,76 @@ static const char *struct_name(ftc_arena *a, const char *type, int *pointer)
     return n ? ftc_arena_strdup(a, buf) : NULL;
 }
 
-/* The declared type of a local, from its declaration in the function. */
-typedef struct decl_probe {
-    int32_t local;
-    const char *type;
-} decl_probe;
+/* The declared type of every local, from one walk of the function. */
+typedef struct decl_scan {
+    ftc_fn_view *v;
+    int pass;                    /* 0: count, 1: fill */
+} decl_scan;
 
-static int find_decl(const ftc_expr *e, void *ctx)
+static int find_decls(const ftc_expr *e, void *ctx)
 {
-    decl_probe *d = ctx;
-    if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == d->local) {
-        d->type = e->type;
-        return 1;
+    decl_scan *d = ctx;
+    if (e->kind != FTC_E_DECL || e->ref != FTC_REF_LOCAL || e->ref_index < 0)
+        return 0;
+    if (d->pass == 0) {
+        if ((uint32_t)e->ref_index >= d->v->nlocal_types)
+            d->v->nlocal_types = (uint32_t)e->ref_index + 1;
+    } else if ((uint32_t)e->ref_index < d->v->nlocal_types) {
+        d->v->local_types[e->ref_index] = e->type;
     }
     return 0;
 }
 
-static const char *local_type(const ftc_func *fn, int32_t local)
+static const char *local_type(ftc_fn_view *v, int32_t local)
 {
-    decl_probe d = {local, NULL};
-    for (uint32_t b = 0; b < fn->nblocks && !d.type; b++)
-        for (uint32_t k = 0; k < fn->blocks[b].nstmts && !d.type; k++)
-            ftc_expr_walk(fn->blocks[b].stmts[k], find_decl, &d);
-    return d.type;
+    if (!v->types_tried) {
+        v->types_tried = 1;
+        const ftc_func *fn = v->fn;
+        for (int pass = 0; pass < 2; pass++) {
+            decl_scan d = {v, pass};
+            for (uint32_t b = 0; b < fn->nblocks; b++)
+                for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+                    ftc_expr_walk(fn->blocks[b].stmts[k], find_decls, &d);
+            if (pass == 0) {
+                v->local_types = v->arena && v->nlocal_types
+                                     ? ftc_arena_alloc(v->arena, sizeof(char *) * v->nlocal_types)
+                                     : NULL;
+                if (v->local_types == NULL) {
+                    v->nlocal_types = 0;
+                    break;
+                }
+                memset(v->local_types, 0, sizeof(char *) * v->nlocal_types);
+            }
+        }
+    }
+    return local >= 0 && (uint32_t)local < v->nlocal_types ? v->local_types[local] : NULL;
 }
 
 /* Is e a local variable of struct (not pointer, not array) type? */
-static int local_struct_type(const ftc_func *fn, const ftc_expr *e)
+static int local_struct_type(ftc_fn_view *v, const ftc_expr *e)
 {
     if (e == NULL || e->kind != FTC_E_REF || e->ref != FTC_REF_LOCAL)
         return 0;
-    const char *t = local_type(fn, e->ref_index);
+    const char *t = local_type(v, e->ref_index);
     return t && !strchr(t, '*') && !strchr(t, '[') && !strchr(t, '&') &&
            (strncmp(t, "struct ", 7) == 0 || strchr(t, ' ') == NULL);
 }
 
 /* The struct type of a member access's base when the base is a variable:
  * NULL when it is anything else (unknown). */
-static const char *base_struct(ftc_arena *a, const ftc_tu *tu, const ftc_func *fn,
+static const char *base_struct(ftc_arena *a, const ftc_tu *tu, ftc_fn_view *v,
                                const ftc_expr *member)
 {
     const ftc_expr *base = member->nkids ? ftc_expr_strip(member->kids[0]) : NULL;
     if (base == NULL || base->kind != FTC_E_REF)
         return NULL;
+    const ftc_func *fn = v->fn;
     const char *type = NULL;
     if (base->ref == FTC_REF_PARAM && base->ref_index >= 0 &&
         (uint32_t)base->ref_index < fn->nparams)
         type = fn->params[base->ref_index].type;
     else if (base->ref == FTC_REF_LOCAL)
-        type = local_type(fn, base->ref_index);
+        type = local_type(v, base->ref_index);
     else if (base->ref == FTC_REF_GLOBAL && base->ref_index >= 0 &&
              (size_t)base->ref_index < tu->globals.count)
         type = tu->globals.items[base->ref_index].type;
@@ -424,7 +524,7 @@ static int may_be_field(field_scan *s, const ftc_expr *e)
     if (e == NULL || e->kind != FTC_E_MEMBER || e->name == NULL ||
         strcmp(e->name, s->field) != 0)
         return 0;
-    const char *t = base_struct(s->p->arena, s->p->tu, s->view->fn, e);
+    const char *t = base_struct(s->p->arena, s->p->tu, s->view, e);
     return t == NULL || strcmp(t, s->type) == 0;
 }
 
@@ -506,18 +606,18 @@ static int field_holds_private(const ftc_prov *p, const char *type, const char *
 /* owner is base.f or base->f: is base a stack object of this call (a
  * local struct, or a parameter every caller points at one of theirs), and
  * does f only ever hold fresh containers that stay inside? */
-static int member_is_private(const ftc_prov *p, const ftc_fn_view *v, const ftc_expr *owner)
+static int member_is_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner)
 {
     const ftc_expr *base = owner->nkids ? ftc_expr_strip(owner->kids[0]) : NULL;
     if (base == NULL || base->kind != FTC_E_REF || owner->name == NULL)
         return 0;
-    int on_stack = owner->value == 0 ? local_struct_type(v->fn, base)
+    int on_stack = owner->value == 0 ? local_struct_type(v, base)
                                      : base->ref == FTC_REF_PARAM && base->ref_index >= 0 &&
                                            base->ref_index < 32 &&
                                            (p->stack_params[v->index] & (1u << base->ref_index));
     if (!on_stack)
         return 0;
-    const char *type = base_struct(p->arena, p->tu, v->fn, owner);
+    const char *type = base_struct(p->arena, p->tu, v, owner);
     return type && field_holds_private(p, type, owner->name);
 }
 
@@ -667,6 +767,95 @@ static void find_entry_params(ftc_prov *p)
     }
 }
 
+/* ---- what functions keep of their parameters ------------------------------------ */
+
+/* Least fixed point: parameter i of a function is kept when its body
+ * stores it outside its locals, returns it, or passes it to a call that
+ * keeps it (a C-API call that stores its argument, a function of another
+ * file, a function of this file that keeps that parameter). A helper that
+ * only fills a container it is given keeps nothing. Only pointer
+ * parameters are asked about. */
+/* One walk of a function for all its pending parameters at once. */
+typedef struct kept_scan {
+    const ftc_prov *p;
+    uint32_t pending;            /* parameters asked about */
+    uint32_t kept;               /* found kept */
+    uint32_t asked;              /* their answer used a summary */
+    uint32_t current;            /* the parameter of the operand at hand */
+} kept_scan;
+
+static int is_pending_param(const ftc_expr *operand, void *ctx)
+{
+    kept_scan *k = ctx;
+    operand = ftc_expr_strip(operand);
+    if (operand == NULL || operand->kind != FTC_E_REF || operand->ref != FTC_REF_PARAM ||
+        operand->ref_index < 0 || operand->ref_index >= 32 ||
+        !(k->pending & ~k->kept & (1u << operand->ref_index)))
+        return 0;
+    k->current = 1u << operand->ref_index;
+    return 1;
+}
+
+static int find_kept(const ftc_expr *e, void *ctx)
+{
+    kept_scan *k = ctx;
+    /* Handed to a function of this file: the answer follows its summary,
+     * so it is asked again when summaries change. */
+    if (e->kind == FTC_E_CALL && e->ref == FTC_REF_FUNCTION &&
+        is_function(k->p->tu, e->ref_index) &&
+        k->p->tu->functions.items[e->ref_index].nblocks > 0)
+        for (uint32_t i = 0; i < e->nkids; i++)
+            if (is_pending_param(e->kids[i], k))
+                k->asked |= k->current;
+    /* every published operand, not just the first */
+    for (;;) {
+        int asked = 0;
+        k->current = 0;
+        if (!for_published(k->p, e, &asked, is_pending_param, k))
+            return 0;
+        k->kept |= k->current;
+    }
+}
+
+static void find_kept_params(ftc_prov *p)
+{
+    const ftc_tu *tu = p->tu;
+    size_t n = tu->functions.count;
+    /* Per function: parameters whose answer may change when a callee's
+     * does (they are handed to functions of this file). */
+    uint32_t *pending = calloc(n + 1, sizeof(uint32_t));
+    if (pending == NULL) {
+        for (size_t f = 0; f < n; f++)
+            p->keeps_params[f] = ALL_PARAMS;
+        return;
+    }
+    for (size_t f = 0; f < n; f++) {
+        const ftc_func *fn = &tu->functions.items[f];
+        for (uint32_t i = 0; i < fn->nparams && i < 32 && fn->nblocks; i++)
+            if (fn->params[i].type && strchr(fn->params[i].type, '*'))
+                pending[f] |= 1u << i;
+    }
+    for (int changed = 1, rounds = 0; changed && rounds < 16; rounds++) {
+        changed = 0;
+        for (size_t f = 0; f < n; f++) {
+            if (pending[f] == 0)
+                continue;
+            const ftc_func *fn = &tu->functions.items[f];
+            kept_scan k = {p, pending[f], 0, 0, 0};
+            for (uint32_t b = 0; b < fn->nblocks && k.kept != k.pending; b++)
+                for (uint32_t s = 0; s < fn->blocks[b].nstmts && k.kept != k.pending; s++)
+                    ftc_expr_walk(fn->blocks[b].stmts[s], find_kept, &k);
+            if (k.kept) {
+                p->keeps_params[f] |= k.kept;
+                changed = 1;
+            }
+            /* Settled: found kept, or not kept whatever the summaries say. */
+            pending[f] &= ~(k.kept | (k.pending & ~k.asked));
+        }
+    }
+    free(pending);
+}
+
 /* ---- return summaries ---------------------------------------------------------- */
 
 /* Is every non-NULL return of the function a fresh container? */
@@ -790,7 +979,7 @@ static int scan_sites(const ftc_expr *e, void *ctx)
             a->ref_index < 32)
             c->param_of[i] = (int8_t)a->ref_index;
         else if (a->kind == FTC_E_ADDR_OF && a->nkids == 1 &&
-                 local_struct_type(s->view->fn, ftc_expr_strip(a->kids[0])))
+                 local_struct_type(s->view, ftc_expr_strip(a->kids[0])))
             c->fixed_stack |= 1u << i;
         else if (ftc_is_null_literal(a) || ftc_prov_creates(s->p, a) ||
                  (a->kind == FTC_E_REF && a->ref == FTC_REF_LOCAL &&
@@ -892,13 +1081,15 @@ int ftc_prov_init(ftc_prov *p, const ftc_tu *tu, ftc_arena *a)
     p->entry_params = calloc(n + 1, sizeof(uint32_t));
     p->private_params = calloc(n + 1, sizeof(uint32_t));
     p->stack_params = calloc(n + 1, sizeof(uint32_t));
+    p->keeps_params = calloc(n + 1, sizeof(uint32_t));
     p->fields = calloc(1, sizeof(*p->fields));
     if (!p->fresh_return || !p->entry_params || !p->private_params || !p->stack_params ||
-        !p->fields) {
+        !p->keeps_params || !p->fields) {
         ftc_prov_free(p);
         return -1;
     }
     find_entry_params(p);
+    find_kept_params(p);
     find_fresh_returns(p);
     find_private_params(p);
     return 0;
@@ -910,10 +1101,11 @@ void ftc_prov_free(ftc_prov *p)
     free(p->entry_params);
     free(p->private_params);
     free(p->stack_params);
+    free(p->keeps_params);
     if (p->fields)
         ftc_vec_free(&p->fields->items);
     free(p->fields);
     p->fresh_return = NULL;
-    p->entry_params = p->private_params = p->stack_params = NULL;
+    p->entry_params = p->private_params = p->stack_params = p->keeps_params = NULL;
     p->fields = NULL;
 }

@@ -7,7 +7,8 @@
  *     project function whose every return is fresh) and not yet published;
  *   - private by ownership: the args tuple or kwargs dict a call receives,
  *     in every calling convention, also when handed down to static helpers
- *     whose every caller passes a fresh or private container;
+ *     whose every caller passes a fresh or private container (and a fresh
+ *     container handed to a helper that keeps nothing of it stays fresh);
  *   - kept in a member of a stack object (a local struct, or a pointer
  *     parameter every caller gives &local_struct) when every store to that
  *     member is a fresh container and no read of it lets it escape.
@@ -29,9 +30,16 @@ typedef struct ftc_stmt_pos {
 typedef struct ftc_fn_view {
     const ftc_func *fn;
     int32_t index;
+    ftc_arena *arena;            /* for the predecessors, made on first use */
+    int preds_tried;
     int32_t *pred_start;         /* predecessors of block b: */
     int32_t *preds;              /* preds[pred_start[b] .. pred_start[b+1]) */
     signed char plain[256];      /* per local: -1 unknown, 0/1 plain value */
+    signed char made[256];       /* per local: -1 unknown, 1 every assignment
+                                    makes a new container, 0 not */
+    const char **local_types;    /* declared type per local, made on first use */
+    uint32_t nlocal_types;
+    int types_tried;
 } ftc_fn_view;
 
 /* Per-TU ownership facts. */
@@ -44,6 +52,8 @@ typedef struct ftc_prov {
                                      ever a fresh or private container */
     uint32_t *stack_params;       /* per function: bit i, parameter i only ever
                                      points to a caller's stack object */
+    uint32_t *keeps_params;       /* per function: bit i, the body may keep
+                                     parameter i (store, return, hand on) */
     struct ftc_field_cache *fields; /* which struct members hold only fresh
                                        containers that never escape */
 } ftc_prov;
@@ -52,8 +62,8 @@ typedef struct ftc_prov {
 int ftc_prov_init(ftc_prov *p, const ftc_tu *tu, ftc_arena *a);
 void ftc_prov_free(ftc_prov *p);
 
-/* Set up a view of function `index`, its predecessors in arena a (none
- * when a is NULL: enough for ftc_prov_is_plain). */
+/* Set up a view of function `index`; its predecessors, when a walk needs
+ * them, go in arena a (none when a is NULL: enough for ftc_prov_is_plain). */
 void ftc_fn_view_init(ftc_fn_view *v, const ftc_tu *tu, int32_t index, ftc_arena *a);
 
 /* Does this expression make a new container (a creating call, or either
@@ -62,18 +72,18 @@ int ftc_prov_creates(const ftc_prov *p, const ftc_expr *value);
 
 /* Was `local` made by this function (every assignment creates a new
  * container) and not published on any path before `use`? */
-int ftc_prov_is_fresh(const ftc_prov *p, const ftc_fn_view *v, int32_t local,
+int ftc_prov_is_fresh(const ftc_prov *p, ftc_fn_view *v, int32_t local,
                       ftc_stmt_pos use);
 
 /* Is the container expression `owner`, at `use`, out of other code's
  * reach: a private parameter, a creating call, or a fresh local? */
-int ftc_prov_is_private(const ftc_prov *p, const ftc_fn_view *v,
+int ftc_prov_is_private(const ftc_prov *p, ftc_fn_view *v,
                         const ftc_expr *owner, ftc_stmt_pos use);
 
 /* Can Python code that this thread runs reach the container? Only a
  * fresh container and the call's own args and kwargs are out of its
  * reach; the thread-state dict is private to the thread, not to the code. */
-int ftc_prov_code_can_reach(const ftc_prov *p, const ftc_fn_view *v,
+int ftc_prov_code_can_reach(const ftc_prov *p, ftc_fn_view *v,
                             const ftc_expr *owner, ftc_stmt_pos use);
 
 /* Is this an object whose deallocation runs no Python code: a str, int,

@@ -456,6 +456,19 @@ static void run(const ftc_tu *tu, ftc_report *rep)
         sg.demoted[i] = !sg.demoted[i] && !sg.reachable[i] &&
                         !tu->functions.items[i].is_static;
     ftc_close_over_static_callees(tu, sg.demoted);
+    /* Likewise a non-static function that this TU calls only from module
+     * initialisation (zstd's bufferutil_module_init from zstd_module_init,
+     * in a unity build): initialisation as far as this file tells; other
+     * files may call it too, so a note, not silence. */
+    unsigned char *init_called = calloc(nf + 1, 1);
+    if (init_called) {
+        memcpy(init_called, sg.init_only, nf);
+        ftc_close_over_callees(tu, init_called);
+        for (size_t i = 0; i < nf; i++)
+            if (init_called[i] && !sg.init_only[i] && !sg.reachable[i])
+                sg.demoted[i] = 1;
+        free(init_called);
+    }
     find_readers(&sg, readers);
     for (size_t i = 0; i < nf; i++) {
         const ftc_func *fn = &tu->functions.items[i];

@@ -152,3 +152,27 @@ PyObject *collect(PyObject *k) {
     (void)n;
     return st.result;
 }
+
+/* A fresh dict handed to a helper that only fills it stays fresh; one
+ * handed to a helper that keeps it is published. */
+static PyObject *kept;
+
+static int fill(PyObject *into, PyObject *k) {
+    return PyDict_SetItem(into, k, k);
+}
+
+static int fill_and_keep(PyObject *into, PyObject *k) {
+    Py_XSETREF(kept, Py_NewRef(into));
+    return PyDict_SetItem(into, k, k);
+}
+
+long filled_by_helpers(PyObject *k) {
+    PyObject *mine = PyDict_New(), *theirs = PyDict_New();
+    long n = 0;
+    if (mine && theirs && fill(mine, k) == 0 && fill_and_keep(theirs, k) == 0)
+        n = consume(PyDict_GetItem(mine, k)) +
+            consume(PyDict_GetItem(theirs, k)); // expected-warning {{PyDict_GetItem returns a borrowed reference from dict 'theirs'}}
+    Py_XDECREF(mine);
+    Py_XDECREF(theirs);
+    return n;
+}

@@ -59,3 +59,20 @@ static void load_symbol(void) {
     loaded_symbol = (void *)&init_exceptions; // expected-remark {{runtime setting 'loaded_symbol' is written in 'load_symbol' without synchronisation}} expected-note {{keep it in module state}}
 }
 int load_all(void) { load_symbol(); return 0; }
+
+/* Not static, and this file calls it only from module initialisation
+ * (zstandard's bufferutil_module_init under zstd_module_init, in a unity
+ * build): initialisation as far as this file tells; other files may call
+ * it too. A note. */
+static PyObject *segment_type; // expected-note {{'segment_type' is declared here}}
+int segments_module_init(PyObject *m) {
+    segment_type = PyObject_GetAttrString(m, "Segment"); // expected-remark {{static object 'segment_type' is replaced in 'segments_module_init' without synchronisation}} expected-note {{keep it in module state}}
+    return segment_type ? 0 : -1;
+}
+
+PyMODINIT_FUNC PyInit_segments(void) {
+    PyObject *m = PyModule_Create(&def);
+    if (m == NULL || segments_module_init(m) < 0)
+        return NULL;
+    return m;
+}
