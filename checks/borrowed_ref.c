@@ -185,7 +185,8 @@ static free_event call_event(const tu_facts *facts, ftc_fn_view *v, const ftc_ex
     if (call->name && ftc_capi_runs_code_on(call->name) && target &&
         !ftc_prov_is_plain(v, target))
         return EVENT_RUNS_CODE;
-    if (drops_reference(call->name) && target && !ftc_prov_is_plain(v, target))
+    if (drops_reference(call->name) && target && !ftc_prov_is_plain(v, target) &&
+        !ftc_prov_held_by_container(v, target, call->range.begin.offset))
         return EVENT_DECREF;
     if (is_tu_function(tu, call) && facts->danger[call->ref_index])
         return EVENT_CALLEE;
@@ -807,7 +808,7 @@ const ftc_check ftc_check_borrowed_ref = {
         "the borrowed reference is used.",
     .help_markdown = ftc_doc_borrowed_ref,
     .default_level = FTC_LEVEL_WARNING,
-    .precision = FTC_PRECISION_HIGH,
+    .precision = FTC_PRECISION_LOW,
     .tags = tags,
     .needs = FTC_NEED_GLOBALS | FTC_NEED_FUNCTIONS | FTC_NEED_MACROS | FTC_NEED_CONDITIONS,
     .watched_macros = watched,

@@ -471,6 +471,19 @@ int ftc_capi_mutates_container(const char *name)
     return name && in_api_list(name, mutators);
 }
 
+int ftc_capi_stores_new_reference(const char *name, uint32_t arg)
+{
+    /* Calls that store a new reference to an argument and leave the
+     * caller's own reference alone (not the stealing ones: PyList_SetItem,
+     * PyTuple_SetItem, the SET_ITEM macros, PyModule_AddObject). */
+    static const char *const storing[] = {
+        "PyDict_SetItem", "PyDict_SetItemString", "PyDict_SetDefault",
+        "PyDict_SetDefaultRef", "PyList_Append", "PyList_Insert", "PySet_Add",
+        "PyObject_SetAttr", "PyObject_SetAttrString", "PyObject_SetItem",
+        "PyModule_AddObjectRef", "PyCell_Set", NULL};
+    return arg >= 1 && in_api_list(name, storing);
+}
+
 int ftc_capi_keeps_no_reference(const char *name, uint32_t arg)
 {
     /* Calls that store an argument somewhere (beyond the container they

@@ -90,6 +90,9 @@ int ftc_capi_build_value_is_container(const char *format);
 int ftc_capi_runs_code_on(const char *name);
 /* Calls that replace or remove items of their first argument. */
 int ftc_capi_mutates_container(const char *name);
+/* Calls that store a new reference to argument `arg` in their first
+ * argument (a dict, list, set, object) and leave the caller's alone. */
+int ftc_capi_stores_new_reference(const char *name, uint32_t arg);
 /* Calls that operate on their first argument without keeping it. */
 int ftc_capi_keeps_no_reference(const char *name, uint32_t arg);
 /* Take a strong reference to their argument. */

@@ -621,6 +621,39 @@ static int member_is_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *
     return type && field_holds_private(p, type, owner->name);
 }
 
+/* ---- objects a container holds ------------------------------------------------- */
+
+typedef struct held_probe {
+    ftc_ref_kind ref;
+    int32_t index;
+    uint32_t before;
+    int found;
+} held_probe;
+
+static int stores_local(const ftc_expr *e, void *ctx)
+{
+    held_probe *h = ctx;
+    if (e->kind == FTC_E_CALL && e->range.begin.offset < h->before)
+        for (uint32_t i = 1; i < e->nkids; i++)
+            if (is_ref_to(e->kids[i], h->ref, h->index) &&
+                ftc_capi_stores_new_reference(e->name, i))
+                return h->found = 1;
+    return 0;
+}
+
+int ftc_prov_held_by_container(ftc_fn_view *v, const ftc_expr *e, uint32_t before)
+{
+    e = ftc_expr_strip(e);
+    if (e == NULL || e->kind != FTC_E_REF ||
+        (e->ref != FTC_REF_LOCAL && e->ref != FTC_REF_PARAM))
+        return 0;
+    held_probe h = {e->ref, e->ref_index, before, 0};
+    for (uint32_t b = 0; b < v->fn->nblocks && !h.found; b++)
+        for (uint32_t k = 0; k < v->fn->blocks[b].nstmts && !h.found; k++)
+            ftc_expr_walk(v->fn->blocks[b].stmts[k], stores_local, &h);
+    return h.found;
+}
+
 /* ---- plain values ------------------------------------------------------------ */
 
 typedef struct plain_search {

@@ -90,6 +90,12 @@ int ftc_prov_code_can_reach(const ftc_prov *p, ftc_fn_view *v,
  * float or bytes this function built, an immortal singleton, a literal? */
 int ftc_prov_is_plain(ftc_fn_view *v, const ftc_expr *e);
 
+/* Was the local or parameter e stored into a container (PyDict_SetItem, PyList_Append,
+ * PyDict_SetDefault, ...) by a call written before offset `before`? Then
+ * the container holds a reference of its own: dropping the local's cannot
+ * free it. */
+int ftc_prov_held_by_container(ftc_fn_view *v, const ftc_expr *e, uint32_t before);
+
 /* Expression helpers the walks share. */
 int ftc_is_ref_to_local(const ftc_expr *e, int32_t local);
 int ftc_is_null_literal(const ftc_expr *e);

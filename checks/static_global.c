@@ -527,7 +527,7 @@ const ftc_check ftc_check_static_global = {
         "initialisation.",
     .help_markdown = ftc_doc_static_global,
     .default_level = FTC_LEVEL_WARNING,
-    .precision = FTC_PRECISION_HIGH,
+    .precision = FTC_PRECISION_LOW,
     .tags = tags,
     .needs = FTC_NEED_GLOBALS | FTC_NEED_FUNCTIONS | FTC_NEED_MACROS | FTC_NEED_CONDITIONS,
     .watched_macros = watched,

@@ -66,4 +66,11 @@ void ftc_dump_tu(const ftc_tu *tu, FILE *out)
             fprintf(out, " [%s]", u->args[a]);
         fprintf(out, "\n");
     }
+    for (size_t i = 0; i < tu->branches.count; i++) {
+        const ftc_cond_branch *b = &tu->branches.items[i];
+        fprintf(out, "branch #%zu @%u:%u-%u:%u %s prev=%d [%s]\n", i, b->range.begin.line,
+                b->range.begin.col, b->range.end.line, b->range.end.col,
+                b->taken ? "taken" : "skipped", b->previous,
+                b->condition ? b->condition : "#else");
+    }
 }

@@ -83,3 +83,13 @@ PyObject *decref_built_int(PyObject *d, PyObject *k, Py_ssize_t i) {
     Py_XDECREF(index);
     return Py_XNewRef(v);
 }
+
+/* An object just stored into a container is held by it: dropping the
+ * local reference frees nothing (cffi's types_dict cache). */
+PyObject *decref_after_store(PyObject *d, PyObject *k, PyObject *made) {
+    PyObject *v = PyDict_SetDefault(d, k, made); // expected-warning {{PyDict_SetDefault returns a borrowed reference from dict 'd'}}
+    if (v == NULL)
+        return NULL;
+    Py_DECREF(made);
+    return Py_NewRef(v);
+}
