@@ -185,27 +185,30 @@ static int publishes(const ftc_expr *e, void *ctx)
 static int creates_local(const ftc_expr *e, void *ctx)
 {
     local_probe *s = ctx;
-    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && ftc_is_ref_to_local(e->kids[0], s->local) &&
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_ref_to(e->kids[0], s->ref, s->local) &&
         ftc_prov_creates(s->p, e->kids[1]))
         return s->found = 1;
-    if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == s->local &&
+    if (e->kind == FTC_E_DECL && s->ref == FTC_REF_LOCAL && e->ref == FTC_REF_LOCAL &&
+        e->ref_index == s->local &&
         e->nkids == 1 && ftc_prov_creates(s->p, e->kids[0]))
         return s->found = 1;
     return 0;
 }
 
 static int probe(const ftc_prov *p, const ftc_expr *e,
-                 int (*f)(const ftc_expr *, void *), int32_t local)
+                 int (*f)(const ftc_expr *, void *), ftc_ref_kind ref, int32_t local)
 {
-    local_probe s = {p, local, 0, FTC_REF_LOCAL, 0};
+    local_probe s = {p, local, 0, ref, 0};
     ftc_expr_walk(e, f, &s);
     return s.found;
 }
 
-/* Walking back from the use over CFG predecessors: is `local` published
- * on some path before it was last (re)created? */
-static int published_before(const ftc_prov *p, ftc_fn_view *v, int32_t local,
-                            ftc_stmt_pos use)
+/* Walking back from the use over CFG predecessors: is the local (or the
+ * parameter, with ref FTC_REF_PARAM) published on some path before it was
+ * last (re)created? A parameter that reaches the use from the function's
+ * entry unchanged holds the caller's object: that counts as published. */
+static int published_before(const ftc_prov *p, ftc_fn_view *v, ftc_ref_kind ref,
+                            int32_t local, ftc_stmt_pos use)
 {
     const ftc_func *fn = v->fn;
     if (!need_preds(v))
@@ -224,14 +227,21 @@ static int published_before(const ftc_prov *p, ftc_fn_view *v, int32_t local,
         int stopped = 0;
         for (int32_t k = from; k >= 0; k--) {
             const ftc_expr *stmt = fn->blocks[b].stmts[k];
-            if (probe(p, stmt, publishes, local)) {
-                found = 1;
-                goto done;
-            }
-            if (probe(p, stmt, creates_local, local)) {
+            /* `x = PySequence_List(x)` hands the old x on and makes the
+             * new one: the new one is what reaches the use. */
+            if (probe(p, stmt, creates_local, ref, local)) {
                 stopped = 1;
                 break;
             }
+            if (probe(p, stmt, publishes, ref, local)) {
+                found = 1;
+                goto done;
+            }
+        }
+        if (!stopped && ref == FTC_REF_PARAM &&
+            v->pred_start[b] == v->pred_start[b + 1]) {
+            found = 1;          /* from the entry: the caller's object */
+            goto done;
         }
         if (!stopped)
             for (int32_t i = v->pred_start[b]; i < v->pred_start[b + 1]; i++)
@@ -333,7 +343,40 @@ int ftc_prov_is_fresh(const ftc_prov *p, ftc_fn_view *v, int32_t local,
         return 0;
     if (v->made[local] < 0)
         classify_locals(p, v);
-    return v->made[local] && !published_before(p, v, local, use);
+    return v->made[local] && !published_before(p, v, FTC_REF_LOCAL, local, use);
+}
+
+/* A parameter the function itself sets to a new container on every path
+ * before the use (`other = PySequence_List(other);`). */
+typedef struct param_assignments {
+    const ftc_prov *p;
+    int32_t param;
+    int creations, others;
+} param_assignments;
+
+static int find_param_assignments(const ftc_expr *e, void *ctx)
+{
+    param_assignments *a = ctx;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_ref_to(e->kids[0], FTC_REF_PARAM, a->param)) {
+        if (ftc_prov_creates(a->p, e->kids[1]))
+            a->creations++;
+        else if (!ftc_is_null_literal(e->kids[1]))
+            a->others++;
+    } else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 &&
+               is_ref_to(e->kids[0], FTC_REF_PARAM, a->param)) {
+        a->others++;
+    }
+    return 0;
+}
+
+static int param_made_fresh(const ftc_prov *p, ftc_fn_view *v, int32_t param, ftc_stmt_pos use)
+{
+    param_assignments a = {p, param, 0, 0};
+    for (uint32_t b = 0; b < v->fn->nblocks; b++)
+        for (uint32_t k = 0; k < v->fn->blocks[b].nstmts; k++)
+            ftc_expr_walk(v->fn->blocks[b].stmts[k], find_param_assignments, &a);
+    return a.creations > 0 && a.others == 0 &&
+           !published_before(p, v, FTC_REF_PARAM, param, use);
 }
 
 static int param_is_private(const ftc_prov *p, int32_t fn, const ftc_expr *e)
@@ -355,6 +398,8 @@ int ftc_prov_is_private(const ftc_prov *p, ftc_fn_view *v,
         return 1;   /* PyDict_GetItem(PyDict_Copy(d), k) */
     if (owner->kind == FTC_E_MEMBER)
         return member_is_private(p, v, owner);
+    if (owner->kind == FTC_E_REF && owner->ref == FTC_REF_PARAM)
+        return param_made_fresh(p, v, owner->ref_index, use);
     return owner->kind == FTC_E_REF && owner->ref == FTC_REF_LOCAL &&
            ftc_prov_is_fresh(p, v, owner->ref_index, use);
 }

@@ -176,3 +176,20 @@ long filled_by_helpers(PyObject *k) {
     Py_XDECREF(theirs);
     return n;
 }
+
+/* A parameter the function sets to a new list on every path before the
+ * use is fresh there; on a path that keeps the caller's object it is not. */
+long reassigned_param(PyObject *other) {
+    other = PySequence_List(other);
+    if (other == NULL)
+        return -1;
+    long n = consume(PyList_GetItem(other, 0));
+    Py_DECREF(other);
+    return n;
+}
+
+long maybe_reassigned(PyObject *other, int copy) {
+    if (copy)
+        other = PySequence_List(other);
+    return consume(PyList_GetItem(other, 0)); // expected-warning {{PyList_GetItem returns a borrowed reference from list 'other'}}
+}
