@@ -1,0 +1,27 @@
+/* prov_internal.h - what provenance.c, prov_members.c and prov_summaries.c
+ * share; the checks use provenance.h. */
+#ifndef FTC_PROV_INTERNAL_H
+#define FTC_PROV_INTERNAL_H
+
+#include "provenance.h"
+
+/* Is index a function of the TU? */
+int ftc_prov_is_function(const ftc_tu *tu, int32_t index);
+/* Is e (through casts) a reference of this kind to this index? */
+int ftc_is_ref_to(const ftc_expr *e, ftc_ref_kind ref, int32_t index);
+/* The operands node e hands to something that may keep them (a store
+ * outside the locals, a return, an argument a call may keep), one at a
+ * time through f until it returns non-zero; *asked is set when the answer
+ * used a function's summary. */
+int ftc_prov_for_published(const ftc_prov *p, const ftc_expr *e, int *asked,
+                           int (*f)(const ftc_expr *operand, void *ctx), void *ctx);
+/* Is e a local variable of struct (not pointer, not array) type? */
+int ftc_prov_local_struct(ftc_fn_view *v, const ftc_expr *e);
+/* Is owner (base.f or base->f) a member of a stack object that holds only
+ * fresh containers that never escape? */
+int ftc_prov_member_is_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner);
+/* The cache of member facts, made and freed with the TU's facts. */
+struct ftc_field_cache *ftc_prov_fields_new(void);
+void ftc_prov_fields_free(struct ftc_field_cache *c);
+
+#endif

@@ -1,0 +1,251 @@
+/* prov_members.c - containers kept in a stack object's members.
+ *
+ * `info.dict` of a local struct, or `info->dict` where every caller passes
+ * `&local_struct` (a parameter summary), holds a private container when
+ * every store to that member anywhere in the file is a fresh container (or
+ * NULL) and no read lets it out: borrowing calls, container operations,
+ * reference counting and comparisons are the only reads allowed. A struct
+ * member is told apart by the base variable's declared type; a base whose
+ * type is unknown counts as every struct's. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "capi.h"
+#include "prov_internal.h"
+#include "provenance.h"
+
+/* "struct Info *const" -> "Info": the struct a type names, or its pointee. */
+static const char *struct_name(ftc_arena *a, const char *type, int *pointer)
+{
+    if (type == NULL)
+        return NULL;
+    char buf[256];
+    size_t n = 0;
+    *pointer = 0;
+    for (const char *t = type; *t && n + 1 < sizeof(buf); ) {
+        if (strncmp(t, "struct ", 7) == 0) {
+            t += 7;
+        } else if (strncmp(t, "const", 5) == 0 && (t[5] == ' ' || t[5] == '*' || !t[5])) {
+            t += 5;
+        } else if (*t == '*') {
+            (*pointer)++;
+            t++;
+        } else if (*t == ' ') {
+            t++;
+        } else {
+            buf[n++] = *t++;
+        }
+    }
+    buf[n] = '\0';
+    return n ? ftc_arena_strdup(a, buf) : NULL;
+}
+
+/* The declared type of every local, from one walk of the function. */
+typedef struct decl_scan {
+    ftc_fn_view *v;
+    int pass;                    /* 0: count, 1: fill */
+} decl_scan;
+
+static int find_decls(const ftc_expr *e, void *ctx)
+{
+    decl_scan *d = ctx;
+    if (e->kind != FTC_E_DECL || e->ref != FTC_REF_LOCAL || e->ref_index < 0)
+        return 0;
+    if (d->pass == 0) {
+        if ((uint32_t)e->ref_index >= d->v->nlocal_types)
+            d->v->nlocal_types = (uint32_t)e->ref_index + 1;
+    } else if ((uint32_t)e->ref_index < d->v->nlocal_types) {
+        d->v->local_types[e->ref_index] = e->type;
+    }
+    return 0;
+}
+
+static const char *local_type(ftc_fn_view *v, int32_t local)
+{
+    if (!v->types_tried) {
+        v->types_tried = 1;
+        const ftc_func *fn = v->fn;
+        for (int pass = 0; pass < 2; pass++) {
+            decl_scan d = {v, pass};
+            for (uint32_t b = 0; b < fn->nblocks; b++)
+                for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+                    ftc_expr_walk(fn->blocks[b].stmts[k], find_decls, &d);
+            if (pass == 0) {
+                v->local_types = v->arena && v->nlocal_types
+                                     ? ftc_arena_alloc(v->arena, sizeof(char *) * v->nlocal_types)
+                                     : NULL;
+                if (v->local_types == NULL) {
+                    v->nlocal_types = 0;
+                    break;
+                }
+                memset(v->local_types, 0, sizeof(char *) * v->nlocal_types);
+            }
+        }
+    }
+    return local >= 0 && (uint32_t)local < v->nlocal_types ? v->local_types[local] : NULL;
+}
+
+/* Is e a local variable of struct (not pointer, not array) type? */
+int ftc_prov_local_struct(ftc_fn_view *v, const ftc_expr *e)
+{
+    if (e == NULL || e->kind != FTC_E_REF || e->ref != FTC_REF_LOCAL)
+        return 0;
+    const char *t = local_type(v, e->ref_index);
+    return t && !strchr(t, '*') && !strchr(t, '[') && !strchr(t, '&') &&
+           (strncmp(t, "struct ", 7) == 0 || strchr(t, ' ') == NULL);
+}
+
+/* The struct type of a member access's base when the base is a variable:
+ * NULL when it is anything else (unknown). */
+static const char *base_struct(ftc_arena *a, const ftc_tu *tu, ftc_fn_view *v,
+                               const ftc_expr *member)
+{
+    const ftc_expr *base = member->nkids ? ftc_expr_strip(member->kids[0]) : NULL;
+    if (base == NULL || base->kind != FTC_E_REF)
+        return NULL;
+    const ftc_func *fn = v->fn;
+    const char *type = NULL;
+    if (base->ref == FTC_REF_PARAM && base->ref_index >= 0 &&
+        (uint32_t)base->ref_index < fn->nparams)
+        type = fn->params[base->ref_index].type;
+    else if (base->ref == FTC_REF_LOCAL)
+        type = local_type(v, base->ref_index);
+    else if (base->ref == FTC_REF_GLOBAL && base->ref_index >= 0 &&
+             (size_t)base->ref_index < tu->globals.count)
+        type = tu->globals.items[base->ref_index].type;
+    int pointer;
+    return struct_name(a, type, &pointer);
+}
+
+typedef struct field_fact {
+    const char *type, *field;
+    int ok;
+} field_fact;
+
+struct ftc_field_cache {
+    FTC_VEC(field_fact) items;
+};
+
+struct ftc_field_cache *ftc_prov_fields_new(void)
+{
+    return calloc(1, sizeof(struct ftc_field_cache));
+}
+
+void ftc_prov_fields_free(struct ftc_field_cache *c)
+{
+    if (c)
+        ftc_vec_free(&c->items);
+    free(c);
+}
+
+typedef struct field_scan {
+    const ftc_prov *p;
+    ftc_fn_view *view;
+    ftc_stmt_pos pos;
+    const char *type, *field;
+    int bad;
+} field_scan;
+
+/* A member access that may be T.f: the right field name, and a base of
+ * type T or of a type we cannot tell. */
+static int may_be_field(field_scan *s, const ftc_expr *e)
+{
+    if (e == NULL || e->kind != FTC_E_MEMBER || e->name == NULL ||
+        strcmp(e->name, s->field) != 0)
+        return 0;
+    const char *t = base_struct(s->p->arena, s->p->tu, s->view, e);
+    return t == NULL || strcmp(t, s->type) == 0;
+}
+
+static int value_is_fresh(field_scan *s, const ftc_expr *value)
+{
+    value = ftc_expr_strip(value);
+    if (value == NULL || ftc_is_null_literal(value) || ftc_prov_creates(s->p, value))
+        return 1;
+    return value->kind == FTC_E_REF && value->ref == FTC_REF_LOCAL &&
+           ftc_prov_is_fresh(s->p, s->view, value->ref_index, s->pos);
+}
+
+/* Every store to T.f must be fresh; every read must stay inside: the
+ * container argument of a borrowing call, a container operation, a
+ * reference-count operation, a comparison. */
+static void scan_field_uses(field_scan *s, const ftc_expr *e, const ftc_expr *parent,
+                            uint32_t kid)
+{
+    if (e == NULL || s->bad)
+        return;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && may_be_field(s, ftc_expr_strip(e->kids[0]))) {
+        if (!value_is_fresh(s, e->kids[1]))
+            s->bad = 1;
+        scan_field_uses(s, e->kids[1], e, 1);
+        return;
+    }
+    if (e->kind == FTC_E_INIT_LIST)
+        for (uint32_t i = 0; i < e->nkids; i++)
+            if (e->kids[i] && e->kids[i]->field && strcmp(e->kids[i]->field, s->field) == 0 &&
+                !value_is_fresh(s, e->kids[i]))
+                s->bad = 1;
+    if (may_be_field(s, e)) {
+        const ftc_borrowed_api *api = parent && parent->kind == FTC_E_CALL
+                                          ? ftc_capi_borrowed(parent->name) : NULL;
+        int inside = parent && ((parent->kind == FTC_E_CALL &&
+                                 ((api && api->container_arg == (int)kid) ||
+                                  ftc_capi_keeps_no_reference(parent->name, kid))) ||
+                                parent->kind == FTC_E_COMPARE ||
+                                parent->kind == FTC_E_LOGICAL ||
+                                parent->kind == FTC_E_MEMBER);
+        if (!inside)
+            s->bad = 1;
+        return;
+    }
+    for (uint32_t i = 0; i < e->nkids; i++)
+        scan_field_uses(s, e->kids[i], e->kind == FTC_E_CAST ? parent : e,
+                        e->kind == FTC_E_CAST ? kid : i);
+}
+
+static int field_holds_private(const ftc_prov *p, const char *type, const char *field)
+{
+    struct ftc_field_cache *c = p->fields;
+    for (size_t i = 0; i < c->items.count; i++)
+        if (strcmp(c->items.items[i].type, type) == 0 &&
+            strcmp(c->items.items[i].field, field) == 0)
+            return c->items.items[i].ok;
+    const ftc_tu *tu = p->tu;
+    field_scan s = {p, malloc(sizeof(ftc_fn_view)), {0, 0}, type, field, 0};
+    if (s.view == NULL)
+        return 0;
+    for (size_t i = 0; i < tu->functions.count && !s.bad; i++) {
+        const ftc_func *fn = &tu->functions.items[i];
+        if (fn->nblocks == 0)
+            continue;
+        ftc_fn_view_init(s.view, tu, (int32_t)i, p->arena);
+        for (uint32_t b = 0; b < fn->nblocks && !s.bad; b++)
+            for (uint32_t k = 0; k < fn->blocks[b].nstmts && !s.bad; k++) {
+                s.pos = (ftc_stmt_pos){b, k};
+                scan_field_uses(&s, fn->blocks[b].stmts[k], NULL, 0);
+            }
+    }
+    free(s.view);
+    field_fact *f = FTC_VEC_PUSH(&c->items);
+    if (f)
+        *f = (field_fact){type, field, !s.bad};
+    return !s.bad;
+}
+
+/* owner is base.f or base->f: is base a stack object of this call (a
+ * local struct, or a parameter every caller points at one of theirs), and
+ * does f only ever hold fresh containers that stay inside? */
+int ftc_prov_member_is_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner)
+{
+    const ftc_expr *base = owner->nkids ? ftc_expr_strip(owner->kids[0]) : NULL;
+    if (base == NULL || base->kind != FTC_E_REF || owner->name == NULL)
+        return 0;
+    int on_stack = owner->value == 0 ? ftc_prov_local_struct(v, base)
+                                     : base->ref == FTC_REF_PARAM && base->ref_index >= 0 &&
+                                           base->ref_index < 32 &&
+                                           (p->stack_params[v->index] & (1u << base->ref_index));
+    if (!on_stack)
+        return 0;
+    const char *type = base_struct(p->arena, p->tu, v, owner);
+    return type && field_holds_private(p, type, owner->name);
+}
