@@ -54,6 +54,10 @@ static int var_can_race(const ftc_tu *tu, const ftc_var *v)
         return 0;
     if (v->flags & (FTC_VAR_CONST | FTC_VAR_ATOMIC | FTC_VAR_THREAD_LOCAL | FTC_VAR_GUARDED))
         return 0;    /* guarded_by: Clang's -Wthread-safety checks its writes */
+    /* Declared so only in GIL builds: the free-threaded build declares it
+     * another way (thread_local, atomic) or not at all. */
+    if (ftc_gil_only_at(tu, v->name_loc))
+        return 0;
     return !ftc_capi_is_lock_type(v->canonical_type) && !ftc_capi_is_lock_type(v->type);
 }
 

@@ -24,3 +24,26 @@ static PyMethodDef methods[] = {
 };
 
 PyObject *make(void) { return PyCFunction_New(methods, NULL); }
+
+/* A variable the free-threaded build declares thread-local: the GIL
+ * build's plain declaration races with nothing (greenlet, cffi). */
+#ifdef Py_GIL_DISABLED
+static _Thread_local int depth;
+#else
+static int depth;
+#endif
+
+static PyObject *recurse(PyObject *self, PyObject *arg) {
+    (void)self;
+    depth++;
+    PyObject *r = Py_NewRef(arg);
+    depth--;
+    return r;
+}
+
+static PyMethodDef more_methods[] = {
+    {"recurse", recurse, METH_O, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+PyObject *make_more(void) { return PyCFunction_New(more_methods, NULL); }
