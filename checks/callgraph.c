@@ -67,10 +67,12 @@ static void mark_exec(const ftc_var *table, int32_t fn, void *ctx)
     ((unsigned char *)ctx)[fn] = 1;
 }
 
-/* Functions a Py_mod_exec slot, or a PyModuleDef's m_clear or m_free,
- * names. */
+/* Functions a Py_mod_create or Py_mod_exec slot, or a PyModuleDef's
+ * m_clear or m_free, names: they run while the module is imported or torn
+ * down. */
 static void mark_exec_slots(const ftc_tu *tu, unsigned char *out)
 {
+    ftc_capi_for_each_slot(tu, "Py_mod_create", mark_exec, out);
     ftc_capi_for_each_exec_slot(tu, mark_exec, out);
     for (size_t i = 0; i < tu->globals.count; i++) {
         const ftc_var *v = &tu->globals.items[i];

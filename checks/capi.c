@@ -100,6 +100,13 @@ void ftc_capi_for_each_exec_slot(const ftc_tu *tu,
                                  void (*f)(const ftc_var *table, int32_t fn, void *ctx),
                                  void *ctx)
 {
+    ftc_capi_for_each_slot(tu, "Py_mod_exec", f, ctx);
+}
+
+void ftc_capi_for_each_slot(const ftc_tu *tu, const char *slot,
+                            void (*f)(const ftc_var *table, int32_t fn, void *ctx),
+                            void *ctx)
+{
     for (size_t i = 0; i < tu->globals.count; i++) {
         const ftc_var *v = &tu->globals.items[i];
         const ftc_expr *list = ftc_expr_strip(v->init);
@@ -109,7 +116,7 @@ void ftc_capi_for_each_exec_slot(const ftc_tu *tu,
         for (uint32_t k = 0; k < list->nkids; k++) {
             const ftc_expr *entry = ftc_expr_strip(list->kids[k]);
             if (entry == NULL || entry->kind != FTC_E_INIT_LIST ||
-                !ftc_expr_has_macro(ftc_expr_field(entry, "slot"), "Py_mod_exec"))
+                !ftc_expr_has_macro(ftc_expr_field(entry, "slot"), slot))
                 continue;
             int32_t fn = ftc_capi_function_named_by(ftc_expr_field(entry, "value"));
             if (fn >= 0 && (size_t)fn < tu->functions.count)

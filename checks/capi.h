@@ -27,6 +27,11 @@ void ftc_capi_for_each_exec_slot(const ftc_tu *tu,
                                  void (*f)(const ftc_var *table, int32_t fn, void *ctx),
                                  void *ctx);
 
+/* The same for any slot naming a function (Py_mod_create, ...). */
+void ftc_capi_for_each_slot(const ftc_tu *tu, const char *slot,
+                            void (*f)(const ftc_var *table, int32_t fn, void *ctx),
+                            void *ctx);
+
 /* The module name in "PyInit_spam" / "PyModExport_spam", or NULL. */
 const char *ftc_capi_module_init_name(const char *function);
 

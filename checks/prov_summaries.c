@@ -26,23 +26,35 @@ static void mark_entry(ftc_prov *p, int32_t fn, uint32_t params)
         p->entry_params[fn] |= params;
 }
 
-static void scan_method_table(ftc_prov *p, const ftc_expr *list)
+/* One {name, function, flags, doc} entry: which parameters the calling
+ * convention makes the call's own. */
+static void scan_method_entry(ftc_prov *p, const ftc_expr *entry)
 {
-    for (uint32_t i = 0; i < list->nkids; i++) {
-        const ftc_expr *entry = ftc_expr_strip(list->kids[i]);
-        if (entry == NULL || entry->kind != FTC_E_INIT_LIST)
-            continue;
-        int32_t fn = ftc_capi_function_named_by(ftc_expr_field(entry, "ml_meth"));
-        const ftc_expr *flags = ftc_expr_strip(ftc_expr_field(entry, "ml_flags"));
-        if (fn < 0 || flags == NULL || !flags->has_value)
-            continue;
-        int64_t f = flags->value;
-        if ((f & METH_METHOD) && (f & METH_FASTCALL))
-            mark_entry(p, fn, 1u << 4);                /* kwnames */
-        else if ((f & METH_FASTCALL) && (f & METH_KEYWORDS))
-            mark_entry(p, fn, 1u << 3);                /* kwnames */
-        else if (f & METH_VARARGS)
-            mark_entry(p, fn, (1u << 1) | ((f & METH_KEYWORDS) ? 1u << 2 : 0));
+    int32_t fn = ftc_capi_function_named_by(ftc_expr_field(entry, "ml_meth"));
+    const ftc_expr *flags = ftc_expr_strip(ftc_expr_field(entry, "ml_flags"));
+    if (fn < 0 || flags == NULL || !flags->has_value)
+        return;
+    int64_t f = flags->value;
+    if ((f & METH_METHOD) && (f & METH_FASTCALL))
+        mark_entry(p, fn, 1u << 4);                /* kwnames */
+    else if ((f & METH_FASTCALL) && (f & METH_KEYWORDS))
+        mark_entry(p, fn, 1u << 3);                /* kwnames */
+    else if (f & METH_VARARGS)
+        mark_entry(p, fn, (1u << 1) | ((f & METH_KEYWORDS) ? 1u << 2 : 0));
+}
+
+/* A method table, or one PyMethodDef on its own (Cython's __pyx_mdef_*,
+ * handed to PyCFunction_NewEx or a CyFunction). */
+static void scan_method_table(ftc_prov *p, const ftc_var *v, const ftc_expr *init)
+{
+    if (v->canonical_type && strchr(v->canonical_type, '[') == NULL) {
+        scan_method_entry(p, init);
+        return;
+    }
+    for (uint32_t i = 0; i < init->nkids; i++) {
+        const ftc_expr *entry = ftc_expr_strip(init->kids[i]);
+        if (entry && entry->kind == FTC_E_INIT_LIST)
+            scan_method_entry(p, entry);
     }
 }
 
@@ -76,7 +88,7 @@ static void find_entry_params(ftc_prov *p)
         if (init == NULL || init->kind != FTC_E_INIT_LIST)
             continue;
         if (ftc_capi_element_type_is(v->canonical_type, "PyMethodDef"))
-            scan_method_table(p, init);
+            scan_method_table(p, v, init);
         else if (ftc_capi_element_type_is(v->canonical_type, "PyType_Slot"))
             scan_type_slots(p, init);
         else if (ftc_capi_type_is(v->canonical_type, "PyTypeObject") ||

@@ -4,8 +4,9 @@
     bench/precision/run.py --mirrors /work/.mirror \
         --gil-include /usr/include/python3.11 --ft-include /path/to/ft-headers
 
-The corpus is `labels.json` beside this script: the projects (repository and
-commit) and one label per judged finding (repo, commit, path, line, rule,
+The corpus is `labels.json` beside this script: the projects (repository,
+commit, and "generate": "cython" where the C comes from Cython, which
+Debian's cython3 then writes) and one label per judged finding (repo, commit, path, line, rule,
 level, verdict, reason). No project code is kept here; the mirrors are git
 directories as `fetch` leaves them (`MIRRORS/owner+name/repo`).
 
@@ -43,7 +44,7 @@ CONFIGS = ("gil", "ft")
 
 
 SOURCE_SUFFIXES = (".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx",
-                   ".h++", ".inc", ".inl", ".ipp", ".def", ".tcc")
+                   ".h++", ".inc", ".inl", ".ipp", ".def", ".tcc", ".pyx", ".pxd", ".pxi")
 
 
 def export(mirrors, repo, commit, dest):
@@ -85,6 +86,26 @@ def export(mirrors, repo, commit, dest):
         pos += size + 1
 
 
+def generate_cython(repo, src):
+    """Cython output for a project marked "generate": "cython": Debian's
+    cython3 (0.29) on each .pyx, C++ where the file asks for it. A .pyx it
+    cannot translate is named and left out."""
+    for dirpath, _, names in os.walk(src):
+        for name in names:
+            if not name.endswith(".pyx"):
+                continue
+            pyx = os.path.join(dirpath, name)
+            with open(pyx, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            cmd = ["cython3", "-3", pyx]
+            if "language = c++" in text:
+                cmd.insert(2, "--cplus")
+            done = subprocess.run(cmd, capture_output=True, check=False)
+            if done.returncode != 0:
+                print(f"run.py: {repo}: cython3 could not translate {os.path.relpath(pyx, src)}",
+                      file=sys.stderr)
+
+
 def audit(ftcheck, src, include, out, jobs):
     subprocess.run([ftcheck, "audit", "-q", "--no-report", "-j", str(jobs),
                     "--python-include", include, "--out", out, src],
@@ -118,6 +139,8 @@ def run_project(args, project, scratch):
     repo, commit = project["repo"], project["commit"]
     src = os.path.join(scratch, repo.replace("/", "+"))
     export(args.mirrors, repo, commit, src)
+    if project.get("generate") == "cython":
+        generate_cython(repo, src)
     findings = {}
     for config, include in (("gil", args.gil_include), ("ft", args.ft_include)):
         out = os.path.join(scratch, "out-" + config)

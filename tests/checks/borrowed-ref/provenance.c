@@ -193,3 +193,16 @@ long maybe_reassigned(PyObject *other, int copy) {
         other = PySequence_List(other);
     return consume(PyList_GetItem(other, 0)); // expected-warning {{PyList_GetItem returns a borrowed reference from list 'other'}}
 }
+
+/* One PyMethodDef on its own (Cython's __pyx_mdef_*): its function's
+ * kwargs are the call's own too. */
+static PyObject *single(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    (void)args;
+    return PyLong_FromLong(kwds ? consume(PyDict_GetItemString(kwds, "x")) : 0);
+}
+
+static PyMethodDef single_def = {"single", (PyCFunction)(void (*)(void))single,
+                                 METH_VARARGS | METH_KEYWORDS, NULL};
+
+PyObject *make_single(void) { return PyCFunction_New(&single_def, NULL); }

@@ -76,3 +76,23 @@ PyMODINIT_FUNC PyInit_segments(void) {
         return NULL;
     return m;
 }
+
+/* A Py_mod_create function runs while the module is imported (Cython's
+ * __Pyx_check_single_interpreter under __pyx_pymod_create). */
+static long created_in;
+static PyObject *create_module(PyObject *spec, PyModuleDef *d) {
+    (void)d;
+    created_in = 1;
+    return PyModule_NewObject(PyObject_GetAttrString(spec, "name"));
+}
+
+static PyModuleDef_Slot create_slots[] = {
+    {Py_mod_create, create_module},
+    {0, NULL},
+};
+
+static struct PyModuleDef create_def = {
+    PyModuleDef_HEAD_INIT, "created", NULL, 0, NULL, create_slots, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit_created(void) { return PyModuleDef_Init(&create_def); }
