@@ -757,11 +757,17 @@ static void run(const ftc_tu *tu, ftc_report *rep)
         ftc_init_only_functions(tu, facts.init_only);
         compute_danger(&facts);
         find_locked_params(&facts);
+        /* A static function nothing names never runs. */
+        unsigned char *unused = calloc(n + 1, 1);
+        if (unused)
+            ftc_unused_functions(tu, unused);
         for (size_t i = 0; i < n; i++) {
             const ftc_func *fn = &tu->functions.items[i];
-            if (fn->nblocks && ftc_tu_is_project_file(tu, fn->name_loc.file))
+            if (fn->nblocks && ftc_tu_is_project_file(tu, fn->name_loc.file) &&
+                !(unused && unused[i]))
                 check_function(&facts, (int32_t)i);
         }
+        free(unused);
     } else {
         ftc_report_notify(rep, FTC_LEVEL_ERROR, "out-of-memory",
                           "borrowed-ref: out of memory");

@@ -208,3 +208,32 @@ void ftc_called_functions(const ftc_tu *tu, unsigned char *out)
     free(s.edges);
     free(s.address_taken);
 }
+
+static int unmark_referenced(const ftc_expr *e, void *ctx)
+{
+    unsigned char *out = ((void **)ctx)[0];
+    const ftc_tu *tu = ((void **)ctx)[1];
+    if ((e->kind == FTC_E_CALL || e->kind == FTC_E_REF) && e->ref == FTC_REF_FUNCTION &&
+        e->ref_index >= 0 && (size_t)e->ref_index < tu->functions.count)
+        out[e->ref_index] = 0;
+    return 0;
+}
+
+void ftc_unused_functions(const ftc_tu *tu, unsigned char *out)
+{
+    size_t n = tu->functions.count;
+    /* C++ calls through vtables and templates the IR does not show. */
+    for (size_t i = 0; i < n; i++)
+        out[i] = !tu->is_cplusplus && tu->functions.items[i].is_static &&
+                 tu->functions.items[i].nblocks > 0;
+    void *ctx[2] = {out, (void *)tu};
+    for (size_t i = 0; i < n; i++) {
+        const ftc_func *fn = &tu->functions.items[i];
+        for (uint32_t b = 0; b < fn->nblocks; b++)
+            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+                ftc_expr_walk(fn->blocks[b].stmts[k], unmark_referenced, ctx);
+    }
+    for (size_t g = 0; g < tu->globals.count; g++)
+        if (tu->globals.items[g].init)
+            ftc_expr_walk(tu->globals.items[g].init, unmark_referenced, ctx);
+}

@@ -440,6 +440,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
     write_site *first = calloc(ng + 1, sizeof(write_site));
     reader (*readers)[2] = calloc(ng + 1, sizeof(*readers));
     ftc_region *regions = malloc(sizeof(ftc_region) * FTC_MAX_REGIONS);
+    unsigned char *unused = NULL;
     if (!sg.demoted || !sg.skip_var || !sg.init_only || !sg.reachable || !sg.once || !first ||
         !regions || !readers) {
         ftc_report_notify(rep, FTC_LEVEL_ERROR, "out-of-memory", "static-global: out of memory");
@@ -474,6 +475,10 @@ static void run(const ftc_tu *tu, ftc_report *rep)
         free(init_called);
     }
     find_readers(&sg, readers);
+    /* A static function nothing names never runs. */
+    unused = calloc(nf + 1, 1);
+    if (unused)
+        ftc_unused_functions(tu, unused);
     for (size_t i = 0; i < nf; i++) {
         const ftc_func *fn = &tu->functions.items[i];
         for (uint32_t b = 0; b < fn->nblocks; b++)
@@ -482,7 +487,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
     }
     for (size_t i = 0; i < nf; i++) {
         const ftc_func *fn = &tu->functions.items[i];
-        if (!fn->nblocks || sg.init_only[i] || sg.once[i] ||
+        if (!fn->nblocks || sg.init_only[i] || sg.once[i] || (unused && unused[i]) ||
             !ftc_tu_is_project_file(tu, fn->name_loc.file))
             continue;
         memset(first, 0, sizeof(write_site) * ng);
@@ -497,6 +502,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
                 report_write(&sg, i, (int32_t)g, &first[g], readers[g]);
     }
 done:
+    free(unused);
     free(sg.demoted);
     free(sg.skip_var);
     free(sg.init_only);

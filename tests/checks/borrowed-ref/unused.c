@@ -1,0 +1,16 @@
+// A static function that nothing names (no call, no address, no table)
+// never runs: Cython emits many such helpers (CYTHON_UNUSED). Not reported.
+// One that is named is.
+#include <Python.h>
+
+static PyObject *registry;
+
+__attribute__((unused)) static PyObject *first_item(PyObject *o) {
+    return Py_XNewRef(PyList_GET_ITEM(o, 0));
+}
+
+static PyObject *first_used(PyObject *o) {
+    return Py_XNewRef(PyList_GET_ITEM(o, 0)); // expected-warning {{PyList_GET_ITEM returns a borrowed reference from list 'o'}}
+}
+
+PyObject *lookup(void) { return first_used(registry); }
