@@ -222,9 +222,10 @@ static int unmark_referenced(const ftc_expr *e, void *ctx)
 void ftc_unused_functions(const ftc_tu *tu, unsigned char *out)
 {
     size_t n = tu->functions.count;
-    /* C++ calls through vtables and templates the IR does not show. */
+    /* C++ calls through vtables and templates the IR does not show; a TU
+     * with errors may have lost the table or call that names a function. */
     for (size_t i = 0; i < n; i++)
-        out[i] = !tu->is_cplusplus && tu->functions.items[i].is_static &&
+        out[i] = !tu->is_cplusplus && !tu->has_errors && tu->functions.items[i].is_static &&
                  tu->functions.items[i].nblocks > 0;
     void *ctx[2] = {out, (void *)tu};
     for (size_t i = 0; i < n; i++) {
