@@ -2,6 +2,7 @@
 #include "callgraph.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "capi.h"
 
@@ -209,32 +210,54 @@ void ftc_called_functions(const ftc_tu *tu, unsigned char *out)
     free(s.address_taken);
 }
 
-static int unmark_referenced(const ftc_expr *e, void *ctx)
+typedef struct live_scan {
+    const ftc_tu *tu;
+    unsigned char *live;
+    int32_t *stack;
+    size_t top;
+} live_scan;
+
+static int mark_live(const ftc_expr *e, void *ctx)
 {
-    unsigned char *out = ((void **)ctx)[0];
-    const ftc_tu *tu = ((void **)ctx)[1];
+    live_scan *l = ctx;
     if ((e->kind == FTC_E_CALL || e->kind == FTC_E_REF) && e->ref == FTC_REF_FUNCTION &&
-        e->ref_index >= 0 && (size_t)e->ref_index < tu->functions.count)
-        out[e->ref_index] = 0;
+        e->ref_index >= 0 && (size_t)e->ref_index < l->tu->functions.count &&
+        !l->live[e->ref_index]) {
+        l->live[e->ref_index] = 1;
+        l->stack[l->top++] = e->ref_index;
+    }
     return 0;
 }
 
+/* Live: what other files can call (not static), what a table or another
+ * global names, and what live functions name, transitively. */
 void ftc_unused_functions(const ftc_tu *tu, unsigned char *out)
 {
     size_t n = tu->functions.count;
+    memset(out, 0, n);
     /* C++ calls through vtables and templates the IR does not show; a TU
      * with errors may have lost the table or call that names a function. */
-    for (size_t i = 0; i < n; i++)
-        out[i] = !tu->is_cplusplus && !tu->has_errors && tu->functions.items[i].is_static &&
-                 tu->functions.items[i].nblocks > 0;
-    void *ctx[2] = {out, (void *)tu};
-    for (size_t i = 0; i < n; i++) {
-        const ftc_func *fn = &tu->functions.items[i];
-        for (uint32_t b = 0; b < fn->nblocks; b++)
-            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                ftc_expr_walk(fn->blocks[b].stmts[k], unmark_referenced, ctx);
+    if (tu->is_cplusplus || tu->has_errors)
+        return;
+    live_scan l = {tu, calloc(n + 1, 1), malloc(sizeof(int32_t) * (n + 1)), 0};
+    if (l.live && l.stack) {
+        for (size_t i = 0; i < n; i++)
+            if (!tu->functions.items[i].is_static || tu->functions.items[i].nblocks == 0) {
+                l.live[i] = 1;
+                l.stack[l.top++] = (int32_t)i;
+            }
+        for (size_t g = 0; g < tu->globals.count; g++)
+            if (tu->globals.items[g].init)
+                ftc_expr_walk(tu->globals.items[g].init, mark_live, &l);
+        while (l.top > 0) {
+            const ftc_func *fn = &tu->functions.items[l.stack[--l.top]];
+            for (uint32_t b = 0; b < fn->nblocks; b++)
+                for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
+                    ftc_expr_walk(fn->blocks[b].stmts[k], mark_live, &l);
+        }
+        for (size_t i = 0; i < n; i++)
+            out[i] = !l.live[i];
     }
-    for (size_t g = 0; g < tu->globals.count; g++)
-        if (tu->globals.items[g].init)
-            ftc_expr_walk(tu->globals.items[g].init, unmark_referenced, ctx);
+    free(l.live);
+    free(l.stack);
 }

@@ -24,9 +24,9 @@ void ftc_close_over_static_callees(const ftc_tu *tu, unsigned char *marks);
  * files may call a non-static function too). */
 void ftc_close_over_callees(const ftc_tu *tu, unsigned char *marks);
 
-/* Mark the static functions of a C TU without errors that nothing names:
- * no call, no address taken, in no table. They never run (Cython emits
- * many such helpers). */
+/* Mark the static functions of a C TU without errors that nothing live
+ * names: no call, no address taken, in no table, from a function that can
+ * run. They never run (Cython emits many such helpers). */
 void ftc_unused_functions(const ftc_tu *tu, unsigned char *out);
 
 /* Mark the functions some function of the TU calls directly. */
