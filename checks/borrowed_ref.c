@@ -231,9 +231,7 @@ static void compute_danger(tu_facts *facts)
                 continue;
             ftc_fn_view_init(view, tu, (int32_t)i, NULL);
             event_search s = {facts, view, NULL, 1, NULL, EVENT_NONE};
-            for (uint32_t b = 0; b < fn->nblocks && !s.event; b++)
-                for (uint32_t k = 0; k < fn->blocks[b].nstmts && !s.event; k++)
-                    ftc_expr_walk(fn->blocks[b].stmts[k], find_event, &s);
+            ftc_func_walk(fn, find_event, &s);
             if (s.event) {
                 facts->danger[i] = 1;
                 changed = 1;
@@ -709,9 +707,7 @@ static void find_locked_params(tu_facts *facts)
             fc->fn = fn;
             fc->nregions = ftc_find_regions(facts->tu, fn, facts->rep->arena, fc->regions, FTC_MAX_REGIONS);
             call_site_scan s = {facts, fc, facts->rep->arena, calls, facts->locked_params};
-            for (uint32_t b = 0; b < fn->nblocks; b++)
-                for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                    ftc_expr_walk(fn->blocks[b].stmts[k], scan_call_site, &s);
+            ftc_func_walk(fn, scan_call_site, &s);
         }
         /* Only static functions: others may have callers elsewhere. */
         for (size_t i = 0; i < n; i++)
@@ -735,10 +731,8 @@ static int tu_borrows(const ftc_tu *tu)
         const ftc_func *fn = &tu->functions.items[i];
         if (!ftc_tu_is_project_file(tu, fn->name_loc.file))
             continue;
-        for (uint32_t b = 0; b < fn->nblocks; b++)
-            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                if (ftc_expr_walk(fn->blocks[b].stmts[k], is_borrowing_call, NULL))
-                    return 1;
+        if (ftc_func_walk(fn, is_borrowing_call, NULL))
+            return 1;
     }
     return 0;
 }

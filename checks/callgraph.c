@@ -55,9 +55,7 @@ static int collect_edges(const ftc_tu *tu, edge_scan *s)
     for (size_t i = 0; i < n; i++) {
         const ftc_func *fn = &tu->functions.items[i];
         s->caller = (int32_t)i;
-        for (uint32_t b = 0; b < fn->nblocks; b++)
-            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                ftc_expr_walk(fn->blocks[b].stmts[k], scan, s);
+        ftc_func_walk(fn, scan, s);
     }
     return 1;
 }
@@ -251,9 +249,7 @@ void ftc_unused_functions(const ftc_tu *tu, unsigned char *out)
                 ftc_expr_walk(tu->globals.items[g].init, mark_live, &l);
         while (l.top > 0) {
             const ftc_func *fn = &tu->functions.items[l.stack[--l.top]];
-            for (uint32_t b = 0; b < fn->nblocks; b++)
-                for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                    ftc_expr_walk(fn->blocks[b].stmts[k], mark_live, &l);
+            ftc_func_walk(fn, mark_live, &l);
         }
         for (size_t i = 0; i < n; i++)
             out[i] = !l.live[i];

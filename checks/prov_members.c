@@ -67,9 +67,7 @@ static const char *local_type(ftc_fn_view *v, int32_t local)
         const ftc_func *fn = v->fn;
         for (int pass = 0; pass < 2; pass++) {
             decl_scan d = {v, pass};
-            for (uint32_t b = 0; b < fn->nblocks; b++)
-                for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                    ftc_expr_walk(fn->blocks[b].stmts[k], find_decls, &d);
+            ftc_func_walk(fn, find_decls, &d);
             if (pass == 0) {
                 v->local_types = v->arena && v->nlocal_types
                                      ? ftc_arena_alloc(v->arena, sizeof(char *) * v->nlocal_types)

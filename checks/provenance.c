@@ -9,10 +9,15 @@
 
 /* ---- expression helpers ------------------------------------------------- */
 
-int ftc_is_ref_to_local(const ftc_expr *e, int32_t local)
+int ftc_is_ref_to(const ftc_expr *e, ftc_ref_kind ref, int32_t index)
 {
     e = ftc_expr_strip(e);
-    return e && e->kind == FTC_E_REF && e->ref == FTC_REF_LOCAL && e->ref_index == local;
+    return e && e->kind == FTC_E_REF && e->ref == ref && e->ref_index == index;
+}
+
+int ftc_is_ref_to_local(const ftc_expr *e, int32_t local)
+{
+    return ftc_is_ref_to(e, FTC_REF_LOCAL, local);
 }
 
 int ftc_is_null_literal(const ftc_expr *e)
@@ -118,12 +123,6 @@ typedef struct local_probe {
     ftc_ref_kind ref;            /* FTC_REF_LOCAL, or FTC_REF_PARAM for summaries */
     int asked_summary;           /* the answer used a function's summary */
 } local_probe;
-
-int ftc_is_ref_to(const ftc_expr *e, ftc_ref_kind ref, int32_t index)
-{
-    e = ftc_expr_strip(e);
-    return e && e->kind == FTC_E_REF && e->ref == ref && e->ref_index == index;
-}
 
 /* May the call keep its argument i: store it, return it, hand it on? */
 static int call_keeps(const ftc_prov *p, const ftc_expr *call, uint32_t i, int *asked)
@@ -324,9 +323,7 @@ static void classify_locals(const ftc_prov *p, ftc_fn_view *v)
         return;
     }
     c->p = p;
-    for (uint32_t b = 0; b < v->fn->nblocks; b++)
-        for (uint32_t k = 0; k < v->fn->blocks[b].nstmts; k++)
-            ftc_expr_walk(v->fn->blocks[b].stmts[k], find_assignments, c);
+    ftc_func_walk(v->fn, find_assignments, c);
     for (int i = 0; i < 256; i++)
         v->made[i] = (signed char)(c->creations[i] > 0 && c->others[i] == 0);
     free(c);
@@ -368,9 +365,7 @@ static int find_param_assignments(const ftc_expr *e, void *ctx)
 static int param_made_fresh(const ftc_prov *p, ftc_fn_view *v, int32_t param, ftc_stmt_pos use)
 {
     param_assignments a = {p, param, 0, 0};
-    for (uint32_t b = 0; b < v->fn->nblocks; b++)
-        for (uint32_t k = 0; k < v->fn->blocks[b].nstmts; k++)
-            ftc_expr_walk(v->fn->blocks[b].stmts[k], find_param_assignments, &a);
+    ftc_func_walk(v->fn, find_param_assignments, &a);
     return a.creations > 0 && a.others == 0 &&
            !published_before(p, v, FTC_REF_PARAM, param, use);
 }
@@ -430,9 +425,7 @@ int ftc_prov_code_can_reach(const ftc_prov *p, ftc_fn_view *v,
     if (owner->kind != FTC_E_REF || owner->ref != FTC_REF_LOCAL)
         return 0;
     thread_probe t = {owner->ref_index, 0};
-    for (uint32_t b = 0; b < v->fn->nblocks && !t.found; b++)
-        for (uint32_t k = 0; k < v->fn->blocks[b].nstmts && !t.found; k++)
-            ftc_expr_walk(v->fn->blocks[b].stmts[k], assigns_thread_private, &t);
+    ftc_func_walk(v->fn, assigns_thread_private, &t);
     return t.found;
 }
 
@@ -463,9 +456,7 @@ int ftc_prov_held_by_container(ftc_fn_view *v, const ftc_expr *e, uint32_t befor
         (e->ref != FTC_REF_LOCAL && e->ref != FTC_REF_PARAM))
         return 0;
     held_probe h = {e->ref, e->ref_index, before, 0};
-    for (uint32_t b = 0; b < v->fn->nblocks && !h.found; b++)
-        for (uint32_t k = 0; k < v->fn->blocks[b].nstmts && !h.found; k++)
-            ftc_expr_walk(v->fn->blocks[b].stmts[k], stores_local, &h);
+    ftc_func_walk(v->fn, stores_local, &h);
     return h.found;
 }
 
@@ -535,9 +526,7 @@ int ftc_prov_is_plain(ftc_fn_view *v, const ftc_expr *e)
     int32_t local = e->ref_index;
     if (v->plain[local] < 0) {
         plain_search s = {local, 0, 0};
-        for (uint32_t b = 0; b < v->fn->nblocks; b++)
-            for (uint32_t k = 0; k < v->fn->blocks[b].nstmts; k++)
-                ftc_expr_walk(v->fn->blocks[b].stmts[k], find_plain, &s);
+        ftc_func_walk(v->fn, find_plain, &s);
         v->plain[local] = s.plain > 0 && s.other == 0;
     }
     return v->plain[local];

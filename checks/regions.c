@@ -133,9 +133,7 @@ static int wrapper_lock_kind(const ftc_tu *tu, const ftc_expr *call)
     if (fn->nblocks == 0 || fn->nblocks > 8 || stmts > 12)
         return 0;
     wrapper_scan w = {tu, 0, 0};
-    for (uint32_t b = 0; b < fn->nblocks; b++)
-        for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-            ftc_expr_walk(fn->blocks[b].stmts[k], count_lock_calls, &w);
+    ftc_func_walk(fn, count_lock_calls, &w);
     return w.acquires && !w.releases ? 1 : w.releases && !w.acquires ? -1 : 0;
 }
 
@@ -212,9 +210,7 @@ int ftc_find_regions(const ftc_tu *tu, const ftc_func *fn, ftc_arena *a,
     lock_scan s;
     memset(&s, 0, sizeof(s));
     s.tu = tu;
-    for (uint32_t b = 0; b < fn->nblocks; b++)
-        for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-            ftc_expr_walk(fn->blocks[b].stmts[k], scan_locks, &s);
+    ftc_func_walk(fn, scan_locks, &s);
     qsort(s.locks, (size_t)s.nlocks, sizeof(uint32_t), cmp_u32);
     qsort(s.unlocks, (size_t)s.nunlocks, sizeof(uint32_t), cmp_u32);
     for (int i = 0; i < s.nlocks && n < max; i++) {

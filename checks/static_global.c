@@ -264,9 +264,7 @@ static void find_readers(const sg_ctx *sg, reader (*readers)[2])
         if (sg->init_only[i] || !ftc_tu_is_project_file(sg->tu, fn->name_loc.file))
             continue;
         s.fn = (int32_t)i;
-        for (uint32_t b = 0; b < fn->nblocks; b++)
-            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                ftc_expr_walk(fn->blocks[b].stmts[k], note_read, &s);
+        ftc_func_walk(fn, note_read, &s);
     }
 }
 
@@ -481,9 +479,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
         ftc_unused_functions(tu, unused);
     for (size_t i = 0; i < nf; i++) {
         const ftc_func *fn = &tu->functions.items[i];
-        for (uint32_t b = 0; b < fn->nblocks; b++)
-            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                ftc_expr_walk(fn->blocks[b].stmts[k], find_once, &sg);
+        ftc_func_walk(fn, find_once, &sg);
     }
     for (size_t i = 0; i < nf; i++) {
         const ftc_func *fn = &tu->functions.items[i];
@@ -494,9 +490,7 @@ static void run(const ftc_tu *tu, ftc_report *rep)
         fn_writes w = {&sg, regions, 0, first};
         w.nregions = ftc_find_regions(tu, fn, rep->arena, regions, FTC_MAX_REGIONS);
         find_setref_writes(&w, fn);
-        for (uint32_t b = 0; b < fn->nblocks; b++)
-            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++)
-                ftc_expr_walk(fn->blocks[b].stmts[k], find_writes, &w);
+        ftc_func_walk(fn, find_writes, &w);
         for (size_t g = 0; g < ng; g++)
             if (first[g].node)
                 report_write(&sg, i, (int32_t)g, &first[g], readers[g]);

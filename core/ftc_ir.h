@@ -281,6 +281,9 @@ const ftc_expr *ftc_expr_field(const ftc_expr *init_list, const char *field);
  * returns non-zero and returns that value. */
 int ftc_expr_walk(const ftc_expr *e,
                   int (*f)(const ftc_expr *e, void *ctx), void *ctx);
+/* The same over every statement of a function's CFG, in block order. */
+int ftc_func_walk(const ftc_func *fn,
+                  int (*f)(const ftc_expr *e, void *ctx), void *ctx);
 
 #ifdef __cplusplus
 }

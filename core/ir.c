@@ -256,3 +256,15 @@ ftc_loc ftc_tu_loc_at(const ftc_tu *tu, int32_t file, uint32_t offset)
     loc.col = col;
     return loc;
 }
+
+int ftc_func_walk(const ftc_func *fn,
+                  int (*f)(const ftc_expr *e, void *ctx), void *ctx)
+{
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++) {
+            int r = ftc_expr_walk(fn->blocks[b].stmts[k], f, ctx);
+            if (r)
+                return r;
+        }
+    return 0;
+}
