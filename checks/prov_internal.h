@@ -15,8 +15,15 @@ int ftc_is_ref_to(const ftc_expr *e, ftc_ref_kind ref, int32_t index);
  * used a function's summary. */
 int ftc_prov_for_published(const ftc_prov *p, const ftc_expr *e, int *asked,
                            int (*f)(const ftc_expr *operand, void *ctx), void *ctx);
+/* Is `at` inside an expansion of one of the macros in names (NULL-ended)? */
+int ftc_prov_inside_macro(const ftc_tu *tu, ftc_loc at, const char *const *names);
 /* Is e a local variable of struct (not pointer, not array) type? */
 int ftc_prov_local_struct(ftc_fn_view *v, const ftc_expr *e);
+/* Does member owner (base.f or base->f) only ever hold private containers?
+ * *param: -1 when base is a local struct, else the pointer parameter base
+ * is (private when every caller points it at a stack object). */
+int ftc_prov_member_field_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner,
+                                  int *param);
 /* Is owner (base.f or base->f) a member of a stack object that holds only
  * fresh containers that never escape? */
 int ftc_prov_member_is_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner);

@@ -4,7 +4,8 @@
  * `&local_struct` (a parameter summary), holds a private container when
  * every store to that member anywhere in the file is a fresh container (or
  * NULL) and no read lets it out: borrowing calls, container operations,
- * reference counting and comparisons are the only reads allowed. A struct
+ * reference counting (Py_CLEAR too), comparisons and helpers of this
+ * file that keep nothing of their argument are the only reads allowed. A struct
  * member is told apart by the base variable's declared type; a base whose
  * type is unknown counts as every struct's. */
 #include <stdlib.h>
@@ -164,6 +165,14 @@ static int value_is_fresh(field_scan *s, const ftc_expr *value)
            ftc_prov_is_fresh(s->p, s->view, value->ref_index, s->pos);
 }
 
+/* A function of this file that keeps nothing of its argument `kid`. */
+static int helper_keeps_nothing(const ftc_prov *p, const ftc_expr *call, uint32_t kid)
+{
+    return call->ref == FTC_REF_FUNCTION && ftc_prov_is_function(p->tu, call->ref_index) &&
+           p->tu->functions.items[call->ref_index].nblocks > 0 && kid < 32 &&
+           !(p->keeps_params[call->ref_index] & (1u << kid));
+}
+
 /* Every store to T.f must be fresh; every read must stay inside: the
  * container argument of a borrowing call, a container operation, a
  * reference-count operation, a comparison. */
@@ -184,14 +193,21 @@ static void scan_field_uses(field_scan *s, const ftc_expr *e, const ftc_expr *pa
                 !value_is_fresh(s, e->kids[i]))
                 s->bad = 1;
     if (may_be_field(s, e)) {
+        /* Py_CLEAR(x->f) reads f to release it. (Py_SETREF's store is a
+         * memcpy in 3.13 headers, which this scan cannot see: not here.) */
+        static const char *const release[] = {"Py_CLEAR", NULL};
+        if (ftc_prov_inside_macro(s->p->tu, e->range.begin, release))
+            return;
         const ftc_borrowed_api *api = parent && parent->kind == FTC_E_CALL
                                           ? ftc_capi_borrowed(parent->name) : NULL;
-        int inside = parent && ((parent->kind == FTC_E_CALL &&
-                                 ((api && api->container_arg == (int)kid) ||
-                                  ftc_capi_keeps_no_reference(parent->name, kid))) ||
-                                parent->kind == FTC_E_COMPARE ||
-                                parent->kind == FTC_E_LOGICAL ||
-                                parent->kind == FTC_E_MEMBER);
+        /* parent NULL: the whole statement, a branch condition `if (x->f)` */
+        int inside = parent == NULL ||
+                     (parent->kind == FTC_E_CALL &&
+                      ((api && api->container_arg == (int)kid) ||
+                       ftc_capi_keeps_no_reference(parent->name, kid) ||
+                       helper_keeps_nothing(s->p, parent, kid))) ||
+                     parent->kind == FTC_E_COMPARE || parent->kind == FTC_E_LOGICAL ||
+                     parent->kind == FTC_E_MEMBER;
         if (!inside)
             s->bad = 1;
         return;
@@ -230,20 +246,33 @@ static int field_holds_private(const ftc_prov *p, const char *type, const char *
     return !s.bad;
 }
 
+/* owner is base.f or base->f: does f only ever hold fresh containers that
+ * stay inside, and is base a local struct (*param = -1) or a pointer
+ * parameter (*param = its index), which callers may point at a stack
+ * object? */
+int ftc_prov_member_field_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner,
+                                  int *param)
+{
+    const ftc_expr *base = owner->nkids ? ftc_expr_strip(owner->kids[0]) : NULL;
+    if (base == NULL || base->kind != FTC_E_REF || owner->name == NULL)
+        return 0;
+    if (owner->value == 0 && ftc_prov_local_struct(v, base))
+        *param = -1;
+    else if (owner->value != 0 && base->ref == FTC_REF_PARAM && base->ref_index >= 0 &&
+             base->ref_index < 32)
+        *param = base->ref_index;
+    else
+        return 0;
+    const char *type = base_struct(p->arena, p->tu, v, owner);
+    return type && field_holds_private(p, type, owner->name);
+}
+
 /* owner is base.f or base->f: is base a stack object of this call (a
  * local struct, or a parameter every caller points at one of theirs), and
  * does f only ever hold fresh containers that stay inside? */
 int ftc_prov_member_is_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner)
 {
-    const ftc_expr *base = owner->nkids ? ftc_expr_strip(owner->kids[0]) : NULL;
-    if (base == NULL || base->kind != FTC_E_REF || owner->name == NULL)
-        return 0;
-    int on_stack = owner->value == 0 ? ftc_prov_local_struct(v, base)
-                                     : base->ref == FTC_REF_PARAM && base->ref_index >= 0 &&
-                                           base->ref_index < 32 &&
-                                           (p->stack_params[v->index] & (1u << base->ref_index));
-    if (!on_stack)
-        return 0;
-    const char *type = base_struct(p->arena, p->tu, v, owner);
-    return type && field_holds_private(p, type, owner->name);
+    int param;
+    return ftc_prov_member_field_private(p, v, owner, &param) &&
+           (param < 0 || (p->stack_params[v->index] & (1u << param)));
 }

@@ -23,6 +23,8 @@ int ftc_is_ref_to_local(const ftc_expr *e, int32_t local)
 int ftc_is_null_literal(const ftc_expr *e)
 {
     e = ftc_expr_strip(e);
+    if (e && e->kind == FTC_E_IMPLICIT_ZERO)
+        return 1;   /* a member `= {0}` leaves out */
     return e && e->has_value && e->value == 0 &&
            (e->kind == FTC_E_INT || ftc_expr_has_macro(e, "NULL"));
 }
@@ -272,19 +274,26 @@ static void count_assignment(creation_search *s, int32_t local, int created)
         (*n)++;
 }
 
+int ftc_prov_inside_macro(const ftc_tu *tu, ftc_loc at, const char *const *names)
+{
+    for (size_t i = 0; i < tu->macro_uses.count; i++) {
+        const ftc_macro_use *u = &tu->macro_uses.items[i];
+        if (u->range.begin.file != at.file || at.offset < u->range.begin.offset ||
+            at.offset > u->range.end.offset)
+            continue;
+        for (const char *const *n = names; *n; n++)
+            if (strcmp(u->name, *n) == 0)
+                return 1;
+    }
+    return 0;
+}
+
 /* Py_CLEAR(x), Py_SETREF(x, v), Py_XSETREF(x, v) take &x inside their own
  * expansion (3.12+ headers); that address does not escape. */
 static int inside_setref_macro(const ftc_tu *tu, ftc_loc at)
 {
-    for (size_t i = 0; i < tu->macro_uses.count; i++) {
-        const ftc_macro_use *u = &tu->macro_uses.items[i];
-        if (u->range.begin.file == at.file && at.offset >= u->range.begin.offset &&
-            at.offset <= u->range.end.offset &&
-            (strcmp(u->name, "Py_CLEAR") == 0 || strcmp(u->name, "Py_SETREF") == 0 ||
-             strcmp(u->name, "Py_XSETREF") == 0))
-            return 1;
-    }
-    return 0;
+    static const char *const setref[] = {"Py_CLEAR", "Py_SETREF", "Py_XSETREF", NULL};
+    return ftc_prov_inside_macro(tu, at, setref);
 }
 
 static void note_assignment(creation_search *s, int32_t local, const ftc_expr *value)

@@ -153,6 +153,51 @@ PyObject *collect(PyObject *k) {
     return st.result;
 }
 
+/* The same with `= {0}`, Py_CLEAR to release the member, and the member
+ * handed to helpers: one that only reads it keeps the list private; a
+ * member handed to one that keeps it is published. */
+typedef struct {
+    PyObject *parts;     /* fresh, read by a helper that keeps nothing */
+    PyObject *given;     /* fresh, but handed to a helper that keeps it */
+} Join;
+
+static PyObject *last_given;
+
+static long join_parts(PyObject *list) {
+    return consume(PyList_GetItem(list, 0));
+}
+
+static long keep_given(PyObject *list) {
+    Py_XSETREF(last_given, Py_NewRef(list));
+    return consume(PyList_GetItem(list, 0)); // expected-warning {{PyList_GetItem returns a borrowed reference from list 'list'}}
+}
+
+static int join_add(Join *j, PyObject *item) {
+    if (j->parts == NULL && (j->parts = PyList_New(0)) == NULL)
+        return -1;
+    if (j->given == NULL && (j->given = PyList_New(0)) == NULL)
+        return -1;
+    return PyList_Append(j->parts, item) | PyList_Append(j->given, item);
+}
+
+static long join_finish(Join *j) {
+    return join_parts(j->parts) + keep_given(j->given) +
+           consume(PyList_GET_ITEM(j->parts, 0)) +
+           consume(PyList_GET_ITEM(j->given, 0)); // expected-warning {{PyList_GET_ITEM returns a borrowed reference from list 'j->given'}}
+}
+
+static void join_clear(Join *j) {
+    Py_CLEAR(j->parts);
+    Py_CLEAR(j->given);
+}
+
+long join(PyObject *item) {
+    Join j = {0};
+    long n = join_add(&j, item) == 0 ? join_finish(&j) : -1;
+    join_clear(&j);
+    return n;
+}
+
 /* A fresh dict handed to a helper that only fills it stays fresh; one
  * handed to a helper that keeps it is published. */
 static PyObject *kept;
