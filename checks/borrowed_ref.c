@@ -32,8 +32,8 @@ typedef struct tu_facts {
     const ftc_tu *tu;
     ftc_report *rep;
     ftc_prov prov;               /* where containers come from */
-    /* Per function: parameters a critical section is held on at every
-     * call site (bit i = parameter i). */
+    /* Per function: parameters every call site holds a critical section
+     * on, or passes a private container in (bit i = parameter i). */
     uint32_t *locked_params;
     unsigned char *danger;       /* calling it can free items of shared containers */
     unsigned char *init_only;    /* runs only while the module initialises */
@@ -251,13 +251,23 @@ static const ftc_region *region_locking(const func_ctx *fc, uint32_t offset,
 
 /* A static function every caller calls while holding a critical section on
  * the object it passes (Argument Clinic's @critical_section wrappers) holds
- * it on that parameter. */
+ * it on that parameter. So does one whose callers pass, in that argument,
+ * a private container or a parameter of their own that is guarded so
+ * (greatest fixed point: a locking wrapper that also hands a fresh copy
+ * to the same helper). */
+typedef struct guard_site {
+    int32_t caller, callee;
+    uint32_t nargs;
+    uint32_t guarded;         /* bit i: argument i is locked or private here */
+    int8_t param_of[32];      /* argument i is the caller's parameter n, or -1 */
+} guard_site;
+
 typedef struct call_site_scan {
     tu_facts *facts;
     func_ctx *caller;
     ftc_arena *arena;
-    uint32_t *calls;     /* per function: call sites seen */
-    uint32_t *locked;    /* per function: bit i set while every site locks arg i */
+    stmt_pos pos;
+    FTC_VEC(guard_site) sites;
 } call_site_scan;
 
 static int scan_call_site(const ftc_expr *e, void *ctx)
@@ -267,15 +277,24 @@ static int scan_call_site(const ftc_expr *e, void *ctx)
     if (e->kind != FTC_E_CALL || e->ref != FTC_REF_FUNCTION || e->ref_index < 0 ||
         (size_t)e->ref_index >= tu->functions.count)
         return 0;
-    int32_t g = e->ref_index;
-    uint32_t locked = 0;
-    for (uint32_t i = 0; i < e->nkids && i < 32; i++) {
+    guard_site *g = FTC_VEC_PUSH(&s->sites);
+    if (g == NULL)
+        return 0;
+    memset(g, 0, sizeof(*g));
+    g->caller = s->caller->index;
+    g->callee = e->ref_index;
+    g->nargs = e->nkids < 32 ? e->nkids : 32;
+    for (uint32_t i = 0; i < g->nargs; i++) {
+        const ftc_expr *arg = ftc_expr_strip(e->kids[i]);
+        g->param_of[i] = -1;
+        if (arg && arg->kind == FTC_E_REF && arg->ref == FTC_REF_PARAM && arg->ref_index >= 0 &&
+            arg->ref_index < 32)
+            g->param_of[i] = (int8_t)arg->ref_index;
         char *text = ftc_expr_text(s->arena, tu, e->kids[i]);
-        if (region_locking(s->caller, e->range.begin.offset, text))
-            locked |= 1u << i;
+        if (region_locking(s->caller, e->range.begin.offset, text) ||
+            (arg && ftc_prov_is_private(&s->facts->prov, &s->caller->view, arg, s->pos)))
+            g->guarded |= 1u << i;
     }
-    s->locked[g] = s->calls[g] ? (s->locked[g] & locked) : locked;
-    s->calls[g]++;
     return 0;
 }
 
@@ -697,24 +716,45 @@ static void find_locked_params(tu_facts *facts)
 {
     const ftc_tu *tu = facts->tu;
     size_t n = tu->functions.count;
-    uint32_t *calls = calloc(n + 1, sizeof(uint32_t));
     func_ctx *fc = calloc(1, sizeof(*fc));
-    if (calls && fc) {
-        for (size_t i = 0; i < n; i++) {
-            const ftc_func *fn = &tu->functions.items[i];
-            memset(fc, 0, sizeof(*fc));
-            fc->facts = facts;
-            fc->fn = fn;
-            fc->nregions = ftc_find_regions(facts->tu, fn, facts->rep->arena, fc->regions, FTC_MAX_REGIONS);
-            call_site_scan s = {facts, fc, facts->rep->arena, calls, facts->locked_params};
-            ftc_func_walk(fn, scan_call_site, &s);
-        }
-        /* Only static functions: others may have callers elsewhere. */
-        for (size_t i = 0; i < n; i++)
-            if (!tu->functions.items[i].is_static || calls[i] == 0)
-                facts->locked_params[i] = 0;
+    call_site_scan s = {facts, fc, facts->rep->arena, {0, 0}, {0}};
+    if (fc == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const ftc_func *fn = &tu->functions.items[i];
+        memset(fc, 0, sizeof(*fc));
+        fc->facts = facts;
+        fc->fn = fn;
+        fc->index = (int32_t)i;
+        fc->nregions = ftc_find_regions(tu, fn, facts->rep->arena, fc->regions, FTC_MAX_REGIONS);
+        ftc_fn_view_init(&fc->view, tu, (int32_t)i, facts->rep->arena);
+        for (uint32_t b = 0; b < fn->nblocks; b++)
+            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++) {
+                s.pos = (stmt_pos){b, k};
+                ftc_expr_walk(fn->blocks[b].stmts[k], scan_call_site, &s);
+            }
     }
-    free(calls);
+    /* Only functions whose every caller is in view start guarded. */
+    for (size_t i = 0; i < n; i++)
+        facts->locked_params[i] = facts->prov.known_callers[i] ? 0xffffffffu : 0;
+    for (int changed = 1, rounds = 0; changed && rounds < 64; rounds++) {
+        changed = 0;
+        for (size_t k = 0; k < s.sites.count; k++) {
+            const guard_site *g = &s.sites.items[k];
+            uint32_t pass = g->guarded;
+            for (uint32_t i = 0; i < g->nargs; i++)
+                if (g->param_of[i] >= 0 &&
+                    (facts->locked_params[g->caller] & (1u << g->param_of[i])))
+                    pass |= 1u << i;
+            uint32_t given = g->nargs < 32 ? (1u << g->nargs) - 1 : 0xffffffffu;
+            uint32_t now = facts->locked_params[g->callee] & pass & given;
+            if (now != facts->locked_params[g->callee]) {
+                facts->locked_params[g->callee] = now;
+                changed = 1;
+            }
+        }
+    }
+    ftc_vec_free(&s.sites);
     free(fc);
 }
 

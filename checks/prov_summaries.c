@@ -274,6 +274,9 @@ typedef struct call_site {
     uint32_t fixed;           /* bit i: argument i is fresh or NULL */
     uint32_t fixed_stack;     /* bit i: argument i is &a_local_struct */
     int8_t param_of[32];      /* argument i is the caller's parameter n, or -1 */
+    int8_t member_of[32];     /* argument i is n->f, a member that holds only
+                                 private containers when parameter n points
+                                 to a stack object; or -1 */
 } call_site;
 
 typedef struct site_scan {
@@ -302,9 +305,10 @@ static int scan_sites(const ftc_expr *e, void *ctx)
     c->nargs = e->nkids < 32 ? e->nkids : 32;
     for (uint32_t i = 0; i < c->nargs; i++) {
         const ftc_expr *a = ftc_expr_strip(e->kids[i]);
-        c->param_of[i] = -1;
+        c->param_of[i] = c->member_of[i] = -1;
         if (a == NULL)
             continue;
+        int base = -1;
         if (a->kind == FTC_E_REF && a->ref == FTC_REF_PARAM && a->ref_index >= 0 &&
             a->ref_index < 32)
             c->param_of[i] = (int8_t)a->ref_index;
@@ -315,6 +319,12 @@ static int scan_sites(const ftc_expr *e, void *ctx)
                  (a->kind == FTC_E_REF && a->ref == FTC_REF_LOCAL &&
                   ftc_prov_is_fresh(s->p, s->view, a->ref_index, s->pos)))
             c->fixed |= 1u << i;
+        else if (a->kind == FTC_E_MEMBER && ftc_prov_member_field_private(s->p, s->view, a, &base)) {
+            if (base < 0)
+                c->fixed |= 1u << i;            /* local_struct.f */
+            else
+                c->member_of[i] = (int8_t)base; /* param->f */
+        }
     }
     return 0;
 }
@@ -361,6 +371,7 @@ static void find_private_params(ftc_prov *p)
                                    ? (in_globals[i] ? p->entry_params[i] : ALL_PARAMS)
                                    : p->entry_params[i];
         p->stack_params[i] = known_callers && !in_globals[i] ? ALL_PARAMS : 0;
+        p->known_callers[i] = (unsigned char)(known_callers && !in_globals[i]);
         if (!known_callers)
             ncalls[i] = 0;    /* marks "not propagated" */
     }
@@ -372,6 +383,9 @@ static void find_private_params(ftc_prov *p)
                 continue;
             uint32_t pass = c->fixed, stack = c->fixed_stack;
             for (uint32_t i = 0; i < c->nargs; i++) {
+                if (c->member_of[i] >= 0 &&
+                    (p->stack_params[c->caller] & (1u << c->member_of[i])))
+                    pass |= 1u << i;
                 if (c->param_of[i] < 0)
                     continue;
                 if (p->private_params[c->caller] & (1u << c->param_of[i]))
@@ -412,9 +426,10 @@ int ftc_prov_init(ftc_prov *p, const ftc_tu *tu, ftc_arena *a)
     p->private_params = calloc(n + 1, sizeof(uint32_t));
     p->stack_params = calloc(n + 1, sizeof(uint32_t));
     p->keeps_params = calloc(n + 1, sizeof(uint32_t));
+    p->known_callers = calloc(n + 1, 1);
     p->fields = ftc_prov_fields_new();
     if (!p->fresh_return || !p->entry_params || !p->private_params || !p->stack_params ||
-        !p->keeps_params || !p->fields) {
+        !p->keeps_params || !p->known_callers || !p->fields) {
         ftc_prov_free(p);
         return -1;
     }
@@ -432,6 +447,8 @@ void ftc_prov_free(ftc_prov *p)
     free(p->private_params);
     free(p->stack_params);
     free(p->keeps_params);
+    free(p->known_callers);
+    p->known_callers = NULL;
     ftc_prov_fields_free(p->fields);
     p->fresh_return = NULL;
     p->entry_params = p->private_params = p->stack_params = p->keeps_params = NULL;

@@ -54,6 +54,9 @@ typedef struct ftc_prov {
                                      points to a caller's stack object */
     uint32_t *keeps_params;       /* per function: bit i, the body may keep
                                      parameter i (store, return, hand on) */
+    unsigned char *known_callers; /* per function: every call is a direct
+                                     call in this file (static, address
+                                     never taken, called at least once) */
     struct ftc_field_cache *fields; /* which struct members hold only fresh
                                        containers that never escape */
 } ftc_prov;

@@ -133,6 +133,44 @@ static PyObject *lookup(Obj *self, PyObject *key) {
     return PyLong_FromLong(n);
 }
 
+/* The same through a second helper, and with callers that pass a fresh
+ * copy instead: each call passes a locked or a private dict. One caller
+ * passing the shared dict unlocked is enough to report. */
+static long convert_items(PyObject *dict, PyObject *key) {
+    return consume(PyDict_GetItem(dict, key));
+}
+
+static long convert_union(PyObject *dict, PyObject *key) {
+    return convert_items(dict, key);
+}
+
+static PyObject *convert(Obj *self, PyObject *key) {
+    long n;
+    Py_BEGIN_CRITICAL_SECTION(self->dict);
+    n = convert_union(self->dict, key);
+    Py_END_CRITICAL_SECTION();
+    return PyLong_FromLong(n);
+}
+
+static PyObject *convert_mapping(Obj *self, PyObject *key) {
+    PyObject *copy = PyDict_Copy(self->dict);
+    long n = copy ? convert_items(copy, key) : -1;
+    Py_XDECREF(copy);
+    return PyLong_FromLong(n);
+}
+
+static long peek_items(PyObject *dict, PyObject *key) {
+    return consume(PyDict_GetItem(dict, key)); // expected-warning {{PyDict_GetItem returns a borrowed reference from dict 'dict'}}
+}
+
+static PyObject *peek(Obj *self, PyObject *key) {
+    long n;
+    Py_BEGIN_CRITICAL_SECTION(self->dict);
+    n = peek_items(self->dict, key);
+    Py_END_CRITICAL_SECTION();
+    return PyLong_FromLong(n + peek_items(self->dict, key));
+}
+
 /* Only tested for NULL: a smaller risk, a note. */
 static PyObject *contains(Obj *self, PyObject *key) {
     if (PyDict_GetItem(self->dict, key) == NULL) // expected-remark {{PyDict_GetItem returns a borrowed reference from dict 'self->dict'}} expected-note {{the result is only compared, never used as an object}}
@@ -151,6 +189,9 @@ static PyMethodDef methods[] = {
     {"locked_two", (PyCFunction)(void (*)(void))locked_two, METH_O, NULL},
     {"locked_then_call", (PyCFunction)(void (*)(void))locked_then_call, METH_VARARGS, NULL},
     {"lookup", (PyCFunction)(void (*)(void))lookup, METH_O, NULL},
+    {"convert", (PyCFunction)(void (*)(void))convert, METH_O, NULL},
+    {"convert_mapping", (PyCFunction)(void (*)(void))convert_mapping, METH_O, NULL},
+    {"peek", (PyCFunction)(void (*)(void))peek, METH_O, NULL},
     {"contains", (PyCFunction)(void (*)(void))contains, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
