@@ -6,7 +6,10 @@
 
 The corpus is `labels.json` beside this script: the projects (repository,
 commit, and "generate": "cython" where the C comes from Cython, which
-Debian's cython3 then writes) and one label per judged finding (repo, commit, path, line, rule,
+Debian's cython3 then writes; "export": other files to take from the
+commit; "setup": shell commands that do what the
+project's build does before compiling, such as writing a generated header
+or expanding templates, run in the exported tree) and one label per judged finding (repo, commit, path, line, rule,
 level, verdict, reason). No project code is kept here; the mirrors are git
 directories as `fetch` leaves them (`MIRRORS/owner+name/repo`).
 
@@ -47,9 +50,10 @@ SOURCE_SUFFIXES = (".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".h
                    ".h++", ".inc", ".inl", ".ipp", ".def", ".tcc", ".pyx", ".pxd", ".pxi")
 
 
-def export(mirrors, repo, commit, dest):
-    """The commit's C and C++ files into dest. A mirror lacks files of 4 MiB
-    and more; those are left out (and named on stderr)."""
+def export(mirrors, repo, commit, dest, also=()):
+    """The commit's C and C++ files, and the paths in `also` (what setup
+    steps need), into dest. A mirror lacks files of 4 MiB and more; those
+    are left out (and named on stderr)."""
     git_dir = os.path.join(mirrors, repo.replace("/", "+"), "repo")
     if not os.path.isdir(git_dir):
         raise SystemExit(f"run.py: no mirror for {repo} at {git_dir} (fetch it first)")
@@ -65,7 +69,8 @@ def export(mirrors, repo, commit, dest):
         meta, path = entry.split(b"\t", 1)
         mode, kind, oid = meta.split()
         if kind == b"blob" and mode != b"120000" and \
-                path.decode(errors="replace").lower().endswith(SOURCE_SUFFIXES):
+                (path.decode(errors="replace").lower().endswith(SOURCE_SUFFIXES) or
+                 path.decode(errors="replace") in also):
             wanted.append((oid.decode(), path.decode(errors="replace")))
     batch = subprocess.run(["git", "--git-dir", git_dir, "cat-file", "--batch"],
                            input="".join(oid + "\n" for oid, _ in wanted).encode(),
@@ -106,6 +111,15 @@ def generate_cython(repo, src):
                       file=sys.stderr)
 
 
+def run_setup(repo, src, commands):
+    """The project's own pre-build steps ("setup"), each with sh -c in src."""
+    for command in commands:
+        done = subprocess.run(["sh", "-c", command], cwd=src, capture_output=True, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"run.py: {repo}: setup step failed ({command}): "
+                             f"{done.stderr.decode(errors='replace').strip()}")
+
+
 def audit(ftcheck, src, include, out, jobs):
     subprocess.run([ftcheck, "audit", "-q", "--no-report", "-j", str(jobs),
                     "--python-include", include, "--out", out, src],
@@ -138,9 +152,10 @@ def read_findings(out):
 def run_project(args, project, scratch):
     repo, commit = project["repo"], project["commit"]
     src = os.path.join(scratch, repo.replace("/", "+"))
-    export(args.mirrors, repo, commit, src)
+    export(args.mirrors, repo, commit, src, project.get("export", ()))
     if project.get("generate") == "cython":
         generate_cython(repo, src)
+    run_setup(repo, src, project.get("setup", []))
     findings = {}
     for config, include in (("gil", args.gil_include), ("ft", args.ft_include)):
         out = os.path.join(scratch, "out-" + config)
