@@ -499,13 +499,17 @@ static void report_site(func_ctx *fc, const borrow_site *site,
                             "before the call) and release it when done",
                             api->replacement ? api->replacement : "Py_NewRef");
     } else if (api->advice == FTC_ADVICE_CRITICAL_SECTION) {
-        f = ftc_report_add(rep, RULE, FTC_LEVEL_WARNING, confidence, site->call->range,
+        f = ftc_report_add(rep, RULE, site->null_test_only ? FTC_LEVEL_NOTE : FTC_LEVEL_WARNING,
+                           site->null_test_only ? FTC_LIKELY : confidence, site->call->range,
                            "%s returns borrowed references from %s, which another "
                            "thread can modify and free",
                            api->name, owner_desc);
-        ftc_finding_suggest(rep, f, "hold Py_BEGIN_CRITICAL_SECTION(%s) ... "
+        ftc_finding_suggest(rep, f, "%shold Py_BEGIN_CRITICAL_SECTION(%s) ... "
                             "Py_END_CRITICAL_SECTION() around the whole use, and "
                             "Py_NewRef what must outlive it",
+                            site->null_test_only ? "the items are only compared, never "
+                                                   "used as objects: a smaller risk; "
+                                                 : "",
                             owner_text && *owner_text ? owner_text : "obj");
     } else if (api->advice == FTC_ADVICE_NOTE) {
         f = ftc_report_add(rep, RULE, FTC_LEVEL_NOTE, FTC_LIKELY, site->call->range,
@@ -624,11 +628,26 @@ static int32_t destination(const ftc_expr *parent, const ftc_expr *call)
 
 /* Is `local` used as an object anywhere in the function, rather than only
  * assigned, tested for NULL or compared by identity? */
+/* An element of the array `local` holds (PySequence_Fast_ITEMS):
+ * local[i] or *(local + i). */
+static int is_element_of(const ftc_expr *e, int32_t local)
+{
+    if (e->kind == FTC_E_SUBSCRIPT && e->nkids == 2)
+        return ftc_is_ref_to_local(e->kids[0], local);
+    if (e->kind != FTC_E_DEREF || e->nkids != 1)
+        return 0;
+    const ftc_expr *sum = ftc_expr_strip(e->kids[0]);
+    return sum && sum->kind == FTC_E_BINARY && sum->nkids == 2 && sum->name &&
+           strcmp(sum->name, "+") == 0 &&
+           (ftc_is_ref_to_local(sum->kids[0], local) || ftc_is_ref_to_local(sum->kids[1], local));
+}
+
 static int used_as_object(const ftc_expr *e, const ftc_expr *parent, int32_t local)
 {
     if (e == NULL)
         return 0;
-    if (e->kind == FTC_E_REF && e->ref == FTC_REF_LOCAL && e->ref_index == local) {
+    if ((e->kind == FTC_E_REF && e->ref == FTC_REF_LOCAL && e->ref_index == local) ||
+        is_element_of(e, local)) {
         if (parent == NULL)
             return 0;                   /* a branch condition: if (v) */
         if (parent->kind == FTC_E_COMPARE && parent->name &&

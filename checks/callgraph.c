@@ -227,6 +227,24 @@ static int mark_live(const ftc_expr *e, void *ctx)
     return 0;
 }
 
+int ftc_close_over_named(const ftc_tu *tu, unsigned char *marks, int with_globals)
+{
+    size_t n = tu->functions.count;
+    live_scan l = {tu, marks, malloc(sizeof(int32_t) * (n + 1)), 0};
+    if (l.stack == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (marks[i])
+            l.stack[l.top++] = (int32_t)i;
+    for (size_t g = 0; with_globals && g < tu->globals.count; g++)
+        if (tu->globals.items[g].init)
+            ftc_expr_walk(tu->globals.items[g].init, mark_live, &l);
+    while (l.top > 0)
+        ftc_func_walk(&tu->functions.items[l.stack[--l.top]], mark_live, &l);
+    free(l.stack);
+    return 0;
+}
+
 /* Live: what other files can call (not static), what a table or another
  * global names, and what live functions name, transitively. */
 void ftc_unused_functions(const ftc_tu *tu, unsigned char *out)
@@ -237,23 +255,13 @@ void ftc_unused_functions(const ftc_tu *tu, unsigned char *out)
      * with errors may have lost the table or call that names a function. */
     if (tu->is_cplusplus || tu->has_errors)
         return;
-    live_scan l = {tu, calloc(n + 1, 1), malloc(sizeof(int32_t) * (n + 1)), 0};
-    if (l.live && l.stack) {
+    unsigned char *live = calloc(n + 1, 1);
+    if (live == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        live[i] = !tu->functions.items[i].is_static || tu->functions.items[i].nblocks == 0;
+    if (ftc_close_over_named(tu, live, 1) == 0)
         for (size_t i = 0; i < n; i++)
-            if (!tu->functions.items[i].is_static || tu->functions.items[i].nblocks == 0) {
-                l.live[i] = 1;
-                l.stack[l.top++] = (int32_t)i;
-            }
-        for (size_t g = 0; g < tu->globals.count; g++)
-            if (tu->globals.items[g].init)
-                ftc_expr_walk(tu->globals.items[g].init, mark_live, &l);
-        while (l.top > 0) {
-            const ftc_func *fn = &tu->functions.items[l.stack[--l.top]];
-            ftc_func_walk(fn, mark_live, &l);
-        }
-        for (size_t i = 0; i < n; i++)
-            out[i] = !l.live[i];
-    }
-    free(l.live);
-    free(l.stack);
+            out[i] = !live[i];
+    free(live);
 }

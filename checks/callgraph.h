@@ -29,6 +29,11 @@ void ftc_close_over_callees(const ftc_tu *tu, unsigned char *marks);
  * run. They never run (Cython emits many such helpers). */
 void ftc_unused_functions(const ftc_tu *tu, unsigned char *out);
 
+/* Grow `marks` (one entry per function) with every function a marked one
+ * calls or names, transitively, and (with_globals) every function a
+ * global's initialiser names. -1 when out of memory. */
+int ftc_close_over_named(const ftc_tu *tu, unsigned char *marks, int with_globals);
+
 /* Mark the functions some function of the TU calls directly. */
 void ftc_called_functions(const ftc_tu *tu, unsigned char *out);
 

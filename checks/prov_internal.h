@@ -23,10 +23,15 @@ int ftc_prov_local_struct(ftc_fn_view *v, const ftc_expr *e);
  * *param: -1 when base is a local struct, else the pointer parameter base
  * is (private when every caller points it at a stack object). */
 int ftc_prov_member_field_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner,
-                                  int *param);
+                                  ftc_stmt_pos use, int *param);
+/* Is local.field published on some path to `use` since it was last set
+ * to a new container? */
+int ftc_prov_member_published_before(const ftc_prov *p, ftc_fn_view *v, int32_t local,
+                                     const char *field, ftc_stmt_pos use);
 /* Is owner (base.f or base->f) a member of a stack object that holds only
  * fresh containers that never escape? */
-int ftc_prov_member_is_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner);
+int ftc_prov_member_is_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner,
+                               ftc_stmt_pos use);
 /* The cache of member facts, made and freed with the TU's facts. */
 struct ftc_field_cache *ftc_prov_fields_new(void);
 void ftc_prov_fields_free(struct ftc_field_cache *c);

@@ -5,12 +5,14 @@
  * every store to that member anywhere in the file is a fresh container (or
  * NULL) and no read lets it out: borrowing calls, container operations,
  * reference counting (Py_CLEAR too), comparisons and helpers of this
- * file that keep nothing of their argument are the only reads allowed. A struct
- * member is told apart by the base variable's declared type; a base whose
+ * file that keep nothing of their argument are the only reads allowed,
+ * but for the owner of a local struct handing the member on once its
+ * helpers are done with it. A struct member is told apart by the base variable's declared type; a base whose
  * type is unknown counts as every struct's. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "callgraph.h"
 #include "capi.h"
 #include "prov_internal.h"
 #include "provenance.h"
@@ -143,6 +145,9 @@ typedef struct field_scan {
     ftc_stmt_pos pos;
     const char *type, *field;
     int bad;
+    unsigned char *touches;      /* per function: may read or write T.f
+                                    (made when first needed) */
+    int touches_tried;
 } field_scan;
 
 /* A member access that may be T.f: the right field name, and a base of
@@ -171,6 +176,108 @@ static int helper_keeps_nothing(const ftc_prov *p, const ftc_expr *call, uint32_
     return call->ref == FTC_REF_FUNCTION && ftc_prov_is_function(p->tu, call->ref_index) &&
            p->tu->functions.items[call->ref_index].nblocks > 0 && kid < 32 &&
            !(p->keeps_params[call->ref_index] & (1u << kid));
+}
+
+/* The function that owns the stack object may publish the member itself
+ * (local.f handed on when the object is done with): fine when no path goes
+ * from there to a place that hands &local to code that may touch f, so
+ * helpers only ever see the member before it is published. Uses in the owner after it
+ * are checked at the use (ftc_prov_member_is_private). */
+typedef struct handoff_scan {
+    field_scan *s;
+    ftc_stmt_pos pos;
+    int32_t local;
+    const ftc_expr *seen[8];     /* &local handed to callees that never touch f */
+    int nseen;
+    int late;                    /* &local handed out after a publication */
+} handoff_scan;
+
+static int is_touch(const ftc_expr *e, void *ctx)
+{
+    return may_be_field(ctx, e);
+}
+
+/* Which functions may touch T.f (one walk of the TU, on first need). */
+static const unsigned char *touching_functions(field_scan *s)
+{
+    if (s->touches_tried)
+        return s->touches;
+    s->touches_tried = 1;
+    const ftc_tu *tu = s->p->tu;
+    field_scan t = *s;
+    t.view = malloc(sizeof(ftc_fn_view));
+    s->touches = calloc(tu->functions.count + 1, 1);
+    if (t.view && s->touches)
+        for (size_t i = 0; i < tu->functions.count; i++) {
+            ftc_fn_view_init(t.view, tu, (int32_t)i, s->p->arena);
+            s->touches[i] = (unsigned char)ftc_func_walk(&tu->functions.items[i], is_touch, &t);
+        }
+    free(t.view);
+    return s->touches;
+}
+
+/* Can function `from`, or anything it calls or names, touch T.f? */
+static int may_reach_touch(field_scan *s, int32_t from)
+{
+    const unsigned char *touches = touching_functions(s);
+    size_t n = s->p->tu->functions.count;
+    unsigned char *reach = calloc(n + 1, 1);
+    int found = 1;
+    if (touches && reach) {
+        reach[from] = 1;
+        if (ftc_close_over_named(s->p->tu, reach, 0) == 0) {
+            found = 0;
+            for (size_t i = 0; i < n && !found; i++)
+                found = reach[i] && touches[i];
+        }
+    }
+    free(reach);
+    return found;
+}
+
+static int is_addr_of_local(const ftc_expr *e, int32_t local)
+{
+    e = ftc_expr_strip(e);
+    return e && e->kind == FTC_E_ADDR_OF && e->nkids == 1 && ftc_is_ref_to_local(e->kids[0], local);
+}
+
+static int find_late_handoff(const ftc_expr *e, void *ctx)
+{
+    handoff_scan *h = ctx;
+    field_scan *s = h->s;
+    if (e->kind == FTC_E_CALL && e->ref == FTC_REF_FUNCTION && ftc_prov_is_function(s->p->tu, e->ref_index) &&
+        s->p->tu->functions.items[e->ref_index].nblocks > 0)
+        for (uint32_t i = 0; i < e->nkids; i++)
+            if (is_addr_of_local(e->kids[i], h->local) && h->nseen < 8 &&
+                !may_reach_touch(s, e->ref_index))
+                h->seen[h->nseen++] = ftc_expr_strip(e->kids[i]);
+    if (e->kind == FTC_E_ADDR_OF && is_addr_of_local(e, h->local)) {
+        for (int i = 0; i < h->nseen; i++)
+            if (h->seen[i] == e)
+                return 0;
+        if (ftc_prov_member_published_before(s->p, s->view, h->local, s->field, h->pos))
+            h->late = 1;
+    }
+    return h->late;
+}
+
+static int owner_escape_after_handoffs(field_scan *s, const ftc_expr *member)
+{
+    const ftc_expr *base = member->nkids ? ftc_expr_strip(member->kids[0]) : NULL;
+    if (member->value != 0 || !ftc_prov_local_struct(s->view, base))
+        return 0;
+    const ftc_func *fn = s->view->fn;
+    handoff_scan h;
+    memset(&h, 0, sizeof(h));
+    h.s = s;
+    h.local = base->ref_index;
+    for (uint32_t b = 0; b < fn->nblocks && !h.late; b++)
+        for (uint32_t k = 0; k < fn->blocks[b].nstmts && !h.late; k++) {
+            h.pos = (ftc_stmt_pos){b, k};
+            h.nseen = 0;
+            ftc_expr_walk(fn->blocks[b].stmts[k], find_late_handoff, &h);
+        }
+    return !h.late;
 }
 
 /* Every store to T.f must be fresh; every read must stay inside: the
@@ -208,7 +315,7 @@ static void scan_field_uses(field_scan *s, const ftc_expr *e, const ftc_expr *pa
                        helper_keeps_nothing(s->p, parent, kid))) ||
                      parent->kind == FTC_E_COMPARE || parent->kind == FTC_E_LOGICAL ||
                      parent->kind == FTC_E_MEMBER;
-        if (!inside)
+        if (!inside && !owner_escape_after_handoffs(s, e))
             s->bad = 1;
         return;
     }
@@ -225,7 +332,7 @@ static int field_holds_private(const ftc_prov *p, const char *type, const char *
             strcmp(c->items.items[i].field, field) == 0)
             return c->items.items[i].ok;
     const ftc_tu *tu = p->tu;
-    field_scan s = {p, malloc(sizeof(ftc_fn_view)), {0, 0}, type, field, 0};
+    field_scan s = {p, malloc(sizeof(ftc_fn_view)), {0, 0}, type, field, 0, NULL, 0};
     if (s.view == NULL)
         return 0;
     for (size_t i = 0; i < tu->functions.count && !s.bad; i++) {
@@ -240,6 +347,7 @@ static int field_holds_private(const ftc_prov *p, const char *type, const char *
             }
     }
     free(s.view);
+    free(s.touches);
     field_fact *f = FTC_VEC_PUSH(&c->items);
     if (f)
         *f = (field_fact){type, field, !s.bad};
@@ -247,11 +355,11 @@ static int field_holds_private(const ftc_prov *p, const char *type, const char *
 }
 
 /* owner is base.f or base->f: does f only ever hold fresh containers that
- * stay inside, and is base a local struct (*param = -1) or a pointer
- * parameter (*param = its index), which callers may point at a stack
- * object? */
+ * stay inside, and is base a local struct whose member is not yet
+ * published at `use` (*param = -1), or a pointer parameter (*param = its
+ * index), which callers may point at a stack object? */
 int ftc_prov_member_field_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner,
-                                  int *param)
+                                  ftc_stmt_pos use, int *param)
 {
     const ftc_expr *base = owner->nkids ? ftc_expr_strip(owner->kids[0]) : NULL;
     if (base == NULL || base->kind != FTC_E_REF || owner->name == NULL)
@@ -264,15 +372,19 @@ int ftc_prov_member_field_private(const ftc_prov *p, ftc_fn_view *v, const ftc_e
     else
         return 0;
     const char *type = base_struct(p->arena, p->tu, v, owner);
-    return type && field_holds_private(p, type, owner->name);
+    if (type == NULL || !field_holds_private(p, type, owner->name))
+        return 0;
+    return *param >= 0 ||
+           !ftc_prov_member_published_before(p, v, base->ref_index, owner->name, use);
 }
 
 /* owner is base.f or base->f: is base a stack object of this call (a
  * local struct, or a parameter every caller points at one of theirs), and
  * does f only ever hold fresh containers that stay inside? */
-int ftc_prov_member_is_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner)
+int ftc_prov_member_is_private(const ftc_prov *p, ftc_fn_view *v, const ftc_expr *owner,
+                               ftc_stmt_pos use)
 {
     int param;
-    return ftc_prov_member_field_private(p, v, owner, &param) &&
+    return ftc_prov_member_field_private(p, v, owner, use, &param) &&
            (param < 0 || (p->stack_params[v->index] & (1u << param)));
 }

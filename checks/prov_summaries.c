@@ -319,7 +319,7 @@ static int scan_sites(const ftc_expr *e, void *ctx)
                  (a->kind == FTC_E_REF && a->ref == FTC_REF_LOCAL &&
                   ftc_prov_is_fresh(s->p, s->view, a->ref_index, s->pos)))
             c->fixed |= 1u << i;
-        else if (a->kind == FTC_E_MEMBER && ftc_prov_member_field_private(s->p, s->view, a, &base)) {
+        else if (a->kind == FTC_E_MEMBER && ftc_prov_member_field_private(s->p, s->view, a, s->pos, &base)) {
             if (base < 0)
                 c->fixed |= 1u << i;            /* local_struct.f */
             else

@@ -124,7 +124,19 @@ typedef struct local_probe {
     int found;
     ftc_ref_kind ref;            /* FTC_REF_LOCAL, or FTC_REF_PARAM for summaries */
     int asked_summary;           /* the answer used a function's summary */
+    const char *field;           /* probe local.field instead of local */
 } local_probe;
+
+/* Is e the probed variable, or its probed member (local.field)? */
+static int is_probe_target(const local_probe *s, const ftc_expr *e)
+{
+    e = ftc_expr_strip(e);
+    if (s->field == NULL)
+        return ftc_is_ref_to(e, s->ref, s->local);
+    return e && e->kind == FTC_E_MEMBER && e->value == 0 && e->name &&
+           strcmp(e->name, s->field) == 0 && e->nkids == 1 &&
+           ftc_is_ref_to(e->kids[0], s->ref, s->local);
+}
 
 /* May the call keep its argument i: store it, return it, hand it on? */
 static int call_keeps(const ftc_prov *p, const ftc_expr *call, uint32_t i, int *asked)
@@ -165,8 +177,7 @@ int ftc_prov_for_published(const ftc_prov *p, const ftc_expr *e, int *asked,
 
 static int is_probed(const ftc_expr *operand, void *ctx)
 {
-    local_probe *s = ctx;
-    return ftc_is_ref_to(operand, s->ref, s->local);
+    return is_probe_target(ctx, operand);
 }
 
 /* Does this tree hand `local` to something that may keep it? */
@@ -182,30 +193,32 @@ static int publishes(const ftc_expr *e, void *ctx)
 static int creates_local(const ftc_expr *e, void *ctx)
 {
     local_probe *s = ctx;
-    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && ftc_is_ref_to(e->kids[0], s->ref, s->local) &&
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && is_probe_target(s, e->kids[0]) &&
         ftc_prov_creates(s->p, e->kids[1]))
         return s->found = 1;
-    if (e->kind == FTC_E_DECL && s->ref == FTC_REF_LOCAL && e->ref == FTC_REF_LOCAL &&
+    if (e->kind == FTC_E_DECL && s->field == NULL && s->ref == FTC_REF_LOCAL &&
+        e->ref == FTC_REF_LOCAL &&
         e->ref_index == s->local &&
         e->nkids == 1 && ftc_prov_creates(s->p, e->kids[0]))
         return s->found = 1;
     return 0;
 }
 
-static int probe(const ftc_prov *p, const ftc_expr *e,
-                 int (*f)(const ftc_expr *, void *), ftc_ref_kind ref, int32_t local)
+static int probe(const ftc_prov *p, const ftc_expr *e, int (*f)(const ftc_expr *, void *),
+                 ftc_ref_kind ref, int32_t local, const char *field)
 {
-    local_probe s = {p, local, 0, ref, 0};
+    local_probe s = {p, local, 0, ref, 0, field};
     ftc_expr_walk(e, f, &s);
     return s.found;
 }
 
 /* Walking back from the use over CFG predecessors: is the local (or the
- * parameter, with ref FTC_REF_PARAM) published on some path before it was
- * last (re)created? A parameter that reaches the use from the function's
- * entry unchanged holds the caller's object: that counts as published. */
+ * parameter, with ref FTC_REF_PARAM; or the local struct's member `field`)
+ * published on some path before it was last (re)created? A parameter that
+ * reaches the use from the function's entry unchanged holds the caller's
+ * object: that counts as published. */
 static int published_before(const ftc_prov *p, ftc_fn_view *v, ftc_ref_kind ref,
-                            int32_t local, ftc_stmt_pos use)
+                            int32_t local, const char *field, ftc_stmt_pos use)
 {
     const ftc_func *fn = v->fn;
     if (!need_preds(v))
@@ -226,11 +239,11 @@ static int published_before(const ftc_prov *p, ftc_fn_view *v, ftc_ref_kind ref,
             const ftc_expr *stmt = fn->blocks[b].stmts[k];
             /* `x = PySequence_List(x)` hands the old x on and makes the
              * new one: the new one is what reaches the use. */
-            if (probe(p, stmt, creates_local, ref, local)) {
+            if (probe(p, stmt, creates_local, ref, local, field)) {
                 stopped = 1;
                 break;
             }
-            if (probe(p, stmt, publishes, ref, local)) {
+            if (probe(p, stmt, publishes, ref, local, field)) {
                 found = 1;
                 goto done;
             }
@@ -255,6 +268,12 @@ done:
     free(seen);
     free(stack);
     return found;
+}
+
+int ftc_prov_member_published_before(const ftc_prov *p, ftc_fn_view *v, int32_t local,
+                                     const char *field, ftc_stmt_pos use)
+{
+    return published_before(p, v, FTC_REF_LOCAL, local, field, use);
 }
 
 /* Per local of one function: how many assignments make a new container,
@@ -345,7 +364,7 @@ int ftc_prov_is_fresh(const ftc_prov *p, ftc_fn_view *v, int32_t local,
         return 0;
     if (v->made[local] < 0)
         classify_locals(p, v);
-    return v->made[local] && !published_before(p, v, FTC_REF_LOCAL, local, use);
+    return v->made[local] && !published_before(p, v, FTC_REF_LOCAL, local, NULL, use);
 }
 
 /* A parameter the function itself sets to a new container on every path
@@ -376,7 +395,7 @@ static int param_made_fresh(const ftc_prov *p, ftc_fn_view *v, int32_t param, ft
     param_assignments a = {p, param, 0, 0};
     ftc_func_walk(v->fn, find_param_assignments, &a);
     return a.creations > 0 && a.others == 0 &&
-           !published_before(p, v, FTC_REF_PARAM, param, use);
+           !published_before(p, v, FTC_REF_PARAM, param, NULL, use);
 }
 
 static int param_is_private(const ftc_prov *p, int32_t fn, const ftc_expr *e)
@@ -397,7 +416,7 @@ int ftc_prov_is_private(const ftc_prov *p, ftc_fn_view *v,
     if (ftc_prov_creates(p, owner))
         return 1;   /* PyDict_GetItem(PyDict_Copy(d), k) */
     if (owner->kind == FTC_E_MEMBER)
-        return ftc_prov_member_is_private(p, v, owner);
+        return ftc_prov_member_is_private(p, v, owner, use);
     if (owner->kind == FTC_E_REF && owner->ref == FTC_REF_PARAM)
         return param_made_fresh(p, v, owner->ref_index, use);
     return owner->kind == FTC_E_REF && owner->ref == FTC_REF_LOCAL &&

@@ -132,13 +132,13 @@ PyObject *methods_table(void) { return PyCFunction_New(methods, NULL); }
 typedef struct {
     PyObject *seen;      /* always a fresh dict */
     PyObject *source;    /* the shared registry */
-    PyObject *result;    /* fresh, but handed out at the end */
+    PyObject *result;    /* fresh, handed out once the helper is done */
 } Collect;
 
 static long collect_one(Collect *st, PyObject *k) {
     long n = consume(PyDict_GetItem(st->seen, k));
     n += consume(PyDict_GetItem(st->source, k)); // expected-warning {{PyDict_GetItem returns a borrowed reference from dict 'st->source'}}
-    n += consume(PyList_GetItem(st->result, 0)); // expected-warning {{PyList_GetItem returns a borrowed reference from list 'st->result'}}
+    n += consume(PyList_GetItem(st->result, 0));
     return n;
 }
 
@@ -196,6 +196,73 @@ long join(PyObject *item) {
     long n = join_add(&j, item) == 0 ? join_finish(&j) : -1;
     join_clear(&j);
     return n;
+}
+
+/* The owner of the stack object hands the member on when its helpers are
+ * done with it (a class namespace that becomes the new type's): before
+ * that the member is private, after it is not. Handing it on before a
+ * helper runs publishes it for that helper. */
+typedef struct {
+    PyObject *namespace;     /* a fresh copy, published at the end */
+    PyObject *early;         /* a fresh copy, published before a helper */
+    long size;
+} ClassInfo;
+
+/* Called after the namespace is handed on, but never touches it. */
+static void finish_class(ClassInfo *info) {
+    info->size = 1;
+}
+
+static long read_namespace(ClassInfo *info, PyObject *k) {
+    return consume(PyDict_GetItem(info->namespace, k));
+}
+
+static long read_early(ClassInfo *info, PyObject *k) {
+    return consume(PyDict_GetItem(info->early, k)); // expected-warning {{PyDict_GetItem returns a borrowed reference from dict 'info->early'}}
+}
+
+PyObject *make_class(PyObject *ns, PyObject *k) {
+    ClassInfo info = {NULL, NULL, 0};
+    PyObject *out = NULL;
+    info.namespace = PyDict_Copy(ns);
+    info.early = PyDict_Copy(ns);
+    if (info.namespace == NULL || info.early == NULL)
+        goto done;
+    PyObject *first = Py_BuildValue("(O)", info.early);
+    long n = read_namespace(&info, k) + read_early(&info, k) +
+             consume(PyDict_GetItem(info.namespace, k));
+    out = Py_BuildValue("(Ol)", info.namespace, n);
+    finish_class(&info);
+    n += consume(PyDict_GetItem(info.namespace, k)); // expected-warning {{PyDict_GetItem returns a borrowed reference from dict 'info.namespace'}}
+    Py_XDECREF(first);
+done:
+    Py_XDECREF(info.namespace);
+    Py_XDECREF(info.early);
+    return out;
+}
+
+/* A helper that reads the member through another one, called once more
+ * after the owner handed it on: not private in that helper. */
+typedef struct {
+    PyObject *ns;
+} LateInfo;
+
+static long late_read(LateInfo *info, PyObject *k) {
+    return consume(PyDict_GetItem(info->ns, k)); // expected-warning {{PyDict_GetItem returns a borrowed reference from dict 'info->ns'}}
+}
+
+static long late_again(LateInfo *info, PyObject *k) { return late_read(info, k); }
+
+PyObject *make_late(PyObject *ns, PyObject *k) {
+    LateInfo info = {NULL};
+    info.ns = PyDict_Copy(ns);
+    if (info.ns == NULL)
+        return NULL;
+    long n = late_read(&info, k);
+    PyObject *out = Py_BuildValue("(Ol)", info.ns, n);
+    n += late_again(&info, k);
+    Py_XDECREF(info.ns);
+    return out;
 }
 
 /* A fresh dict handed to a helper that only fills it stays fresh; one
