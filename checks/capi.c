@@ -512,6 +512,13 @@ int ftc_capi_keeps_no_reference(const char *name, uint32_t arg)
         return 1;
     if (in_api_list(name, storing))
         return 0;
+    /* Calls that read a sequence into a new object. The containers whose
+     * fate is asked about are built-in ones (fresh, args, kwargs), whose
+     * iteration runs no Python code that could keep them. */
+    static const char *const reading[] = {"PyUnicode_Join", "PyBytes_Join", "_PyBytes_Join",
+                                          NULL};
+    if (in_api_list(name, reading))
+        return 1;
     /* Accessors, type checks, reference counting: they keep nothing. */
     return ftc_capi_call_danger(name) == FTC_DANGER_NONE ||
            strcmp(name, "Py_DECREF") == 0 || strcmp(name, "Py_XDECREF") == 0 ||

@@ -164,7 +164,12 @@ typedef struct {
 static PyObject *last_given;
 
 static long join_parts(PyObject *list) {
-    return consume(PyList_GetItem(list, 0));
+    PyObject *sep = PyUnicode_FromString("");
+    PyObject *text = sep ? PyUnicode_Join(sep, list) : NULL;   /* reads, keeps nothing */
+    long n = consume(PyList_GetItem(list, 0)) + consume(text);
+    Py_XDECREF(sep);
+    Py_XDECREF(text);
+    return n;
 }
 
 static long keep_given(PyObject *list) {
