@@ -274,8 +274,10 @@ static int scan_call_site(const ftc_expr *e, void *ctx)
 {
     call_site_scan *s = ctx;
     const ftc_tu *tu = s->facts->tu;
+    /* Only functions whose every caller is in view can be guarded. */
     if (e->kind != FTC_E_CALL || e->ref != FTC_REF_FUNCTION || e->ref_index < 0 ||
-        (size_t)e->ref_index >= tu->functions.count)
+        (size_t)e->ref_index >= tu->functions.count ||
+        !s->facts->prov.known_callers[e->ref_index])
         return 0;
     guard_site *g = FTC_VEC_PUSH(&s->sites);
     if (g == NULL)

@@ -123,8 +123,25 @@ typedef struct field_fact {
     int ok;
 } field_fact;
 
+/* One place a member name appears: a member access, or an initialiser
+ * list's element for that field. */
+typedef struct member_use {
+    const char *name;
+    int32_t fn;
+    ftc_stmt_pos pos;
+    const ftc_expr *node;
+    const ftc_expr *parent;      /* through casts; NULL: the whole statement */
+    uint32_t kid;                /* node's index in parent */
+    int init;                    /* node is an initialiser list's element */
+} member_use;
+
 struct ftc_field_cache {
     FTC_VEC(field_fact) items;
+    int indexed;
+    FTC_VEC(member_use) uses;    /* every member use in the file, by name */
+    int names_made;
+    FTC_VEC(const char *) filled;  /* names of members some store gives a
+                                      new container or a local, sorted */
 };
 
 struct ftc_field_cache *ftc_prov_fields_new(void)
@@ -134,9 +151,148 @@ struct ftc_field_cache *ftc_prov_fields_new(void)
 
 void ftc_prov_fields_free(struct ftc_field_cache *c)
 {
-    if (c)
+    if (c) {
         ftc_vec_free(&c->items);
+        ftc_vec_free(&c->uses);
+        ftc_vec_free(&c->filled);
+    }
     free(c);
+}
+
+/* ---- which member names can hold a new container at all --------------- */
+
+typedef struct filled_scan {
+    const ftc_prov *p;
+    struct ftc_field_cache *c;
+} filled_scan;
+
+static int may_fill(const ftc_prov *p, const ftc_expr *value)
+{
+    value = ftc_expr_strip(value);
+    return value && ((value->kind == FTC_E_REF && value->ref == FTC_REF_LOCAL) ||
+                     ftc_prov_creates(p, value));
+}
+
+static void add_filled(filled_scan *f, const char *name)
+{
+    const char **slot = name ? FTC_VEC_PUSH(&f->c->filled) : NULL;
+    if (slot)
+        *slot = name;
+}
+
+static int find_filled(const ftc_expr *e, void *ctx)
+{
+    filled_scan *f = ctx;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && may_fill(f->p, e->kids[1])) {
+        const ftc_expr *lhs = ftc_expr_strip(e->kids[0]);
+        if (lhs && lhs->kind == FTC_E_MEMBER)
+            add_filled(f, lhs->name);
+    }
+    if (e->kind == FTC_E_INIT_LIST)
+        for (uint32_t i = 0; i < e->nkids; i++)
+            if (e->kids[i] && e->kids[i]->field && may_fill(f->p, e->kids[i]))
+                add_filled(f, e->kids[i]->field);
+    return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Most members never hold a container this file makes: one walk of the
+ * TU lists those that may, so the rest cost a lookup. */
+static int may_hold_fresh(const ftc_prov *p, const char *field)
+{
+    struct ftc_field_cache *c = p->fields;
+    if (!c->names_made) {
+        c->names_made = 1;
+        filled_scan f = {p, c};
+        for (size_t i = 0; i < p->tu->functions.count; i++)
+            ftc_func_walk(&p->tu->functions.items[i], find_filled, &f);
+        if (c->filled.count)
+            qsort(c->filled.items, c->filled.count, sizeof(char *), cmp_name);
+    }
+    return c->filled.count &&
+           bsearch(&field, c->filled.items, c->filled.count, sizeof(char *), cmp_name) != NULL;
+}
+
+typedef struct index_walk {
+    struct ftc_field_cache *c;
+    int32_t fn;
+    ftc_stmt_pos pos;
+} index_walk;
+
+static void add_use(index_walk *w, const char *name, const ftc_expr *node,
+                    const ftc_expr *parent, uint32_t kid, int init)
+{
+    member_use *u = name ? FTC_VEC_PUSH(&w->c->uses) : NULL;
+    if (u)
+        *u = (member_use){name, w->fn, w->pos, node, parent, kid, init};
+}
+
+static void index_uses(index_walk *w, const ftc_expr *e, const ftc_expr *parent, uint32_t kid)
+{
+    if (e == NULL)
+        return;
+    if (e->kind == FTC_E_MEMBER)
+        add_use(w, e->name, e, parent, kid, 0);
+    if (e->kind == FTC_E_INIT_LIST)
+        for (uint32_t i = 0; i < e->nkids; i++)
+            if (e->kids[i] && e->kids[i]->field)
+                add_use(w, e->kids[i]->field, e->kids[i], e, i, 1);
+    for (uint32_t i = 0; i < e->nkids; i++)
+        index_uses(w, e->kids[i], e->kind == FTC_E_CAST ? parent : e,
+                   e->kind == FTC_E_CAST ? kid : i);
+}
+
+static int cmp_use(const void *a, const void *b)
+{
+    const member_use *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : x->fn < y->fn ? -1 : x->fn > y->fn;
+}
+
+/* Every member use of the file, by name: a member's facts then cost its
+ * own uses, not a walk of the file. */
+static void index_members(const ftc_prov *p)
+{
+    struct ftc_field_cache *c = p->fields;
+    if (c->indexed)
+        return;
+    c->indexed = 1;
+    const ftc_tu *tu = p->tu;
+    for (size_t i = 0; i < tu->functions.count; i++) {
+        const ftc_func *fn = &tu->functions.items[i];
+        index_walk w = {c, (int32_t)i, {0, 0}};
+        for (uint32_t b = 0; b < fn->nblocks; b++)
+            for (uint32_t k = 0; k < fn->blocks[b].nstmts; k++) {
+                w.pos = (ftc_stmt_pos){b, k};
+                index_uses(&w, fn->blocks[b].stmts[k], NULL, 0);
+            }
+    }
+    if (c->uses.count)
+        qsort(c->uses.items, c->uses.count, sizeof(member_use), cmp_use);
+}
+
+/* The uses of member `name`: [*first, *first + n). */
+static size_t uses_of(const ftc_prov *p, const char *name, const member_use **first)
+{
+    struct ftc_field_cache *c = p->fields;
+    index_members(p);
+    size_t lo = 0, hi = c->uses.count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(c->uses.items[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < c->uses.count && strcmp(c->uses.items[end].name, name) == 0)
+        end++;
+    *first = c->uses.items + lo;
+    return end - lo;
 }
 
 typedef struct field_scan {
@@ -192,12 +348,7 @@ typedef struct handoff_scan {
     int late;                    /* &local handed out after a publication */
 } handoff_scan;
 
-static int is_touch(const ftc_expr *e, void *ctx)
-{
-    return may_be_field(ctx, e);
-}
-
-/* Which functions may touch T.f (one walk of the TU, on first need). */
+/* Which functions may touch T.f (from the index, on first need). */
 static const unsigned char *touching_functions(field_scan *s)
 {
     if (s->touches_tried)
@@ -207,10 +358,14 @@ static const unsigned char *touching_functions(field_scan *s)
     field_scan t = *s;
     t.view = malloc(sizeof(ftc_fn_view));
     s->touches = calloc(tu->functions.count + 1, 1);
+    const member_use *uses;
+    size_t n = uses_of(s->p, s->field, &uses);
     if (t.view && s->touches)
-        for (size_t i = 0; i < tu->functions.count; i++) {
-            ftc_fn_view_init(t.view, tu, (int32_t)i, s->p->arena);
-            s->touches[i] = (unsigned char)ftc_func_walk(&tu->functions.items[i], is_touch, &t);
+        for (size_t i = 0; i < n; i++) {
+            if (i == 0 || uses[i].fn != uses[i - 1].fn)
+                ftc_fn_view_init(t.view, tu, uses[i].fn, s->p->arena);
+            if (uses[i].init || may_be_field(&t, uses[i].node))
+                s->touches[uses[i].fn] = 1;
         }
     free(t.view);
     return s->touches;
@@ -283,45 +438,43 @@ static int owner_escape_after_handoffs(field_scan *s, const ftc_expr *member)
 /* Every store to T.f must be fresh; every read must stay inside: the
  * container argument of a borrowing call, a container operation, a
  * reference-count operation, a comparison. */
-static void scan_field_uses(field_scan *s, const ftc_expr *e, const ftc_expr *parent,
-                            uint32_t kid)
+/* One use of T.f: a store must bring a fresh container, a read must stay
+ * inside (the container argument of a borrowing call, a container
+ * operation, a helper that keeps nothing, reference counting, a
+ * comparison), or be the owner handing it on once its helpers are done. */
+static void check_field_use(field_scan *s, const member_use *u)
 {
-    if (e == NULL || s->bad)
-        return;
-    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && may_be_field(s, ftc_expr_strip(e->kids[0]))) {
-        if (!value_is_fresh(s, e->kids[1]))
-            s->bad = 1;
-        scan_field_uses(s, e->kids[1], e, 1);
-        return;
-    }
-    if (e->kind == FTC_E_INIT_LIST)
-        for (uint32_t i = 0; i < e->nkids; i++)
-            if (e->kids[i] && e->kids[i]->field && strcmp(e->kids[i]->field, s->field) == 0 &&
-                !value_is_fresh(s, e->kids[i]))
-                s->bad = 1;
-    if (may_be_field(s, e)) {
-        /* Py_CLEAR(x->f) reads f to release it. (Py_SETREF's store is a
-         * memcpy in 3.13 headers, which this scan cannot see: not here.) */
-        static const char *const release[] = {"Py_CLEAR", NULL};
-        if (ftc_prov_inside_macro(s->p->tu, e->range.begin, release))
-            return;
-        const ftc_borrowed_api *api = parent && parent->kind == FTC_E_CALL
-                                          ? ftc_capi_borrowed(parent->name) : NULL;
-        /* parent NULL: the whole statement, a branch condition `if (x->f)` */
-        int inside = parent == NULL ||
-                     (parent->kind == FTC_E_CALL &&
-                      ((api && api->container_arg == (int)kid) ||
-                       ftc_capi_keeps_no_reference(parent->name, kid) ||
-                       helper_keeps_nothing(s->p, parent, kid))) ||
-                     parent->kind == FTC_E_COMPARE || parent->kind == FTC_E_LOGICAL ||
-                     parent->kind == FTC_E_MEMBER;
-        if (!inside && !owner_escape_after_handoffs(s, e))
+    const ftc_expr *e = u->node, *parent = u->parent;
+    uint32_t kid = u->kid;
+    if (u->init) {
+        if (!value_is_fresh(s, e))
             s->bad = 1;
         return;
     }
-    for (uint32_t i = 0; i < e->nkids; i++)
-        scan_field_uses(s, e->kids[i], e->kind == FTC_E_CAST ? parent : e,
-                        e->kind == FTC_E_CAST ? kid : i);
+    if (!may_be_field(s, e))
+        return;
+    if (parent && parent->kind == FTC_E_ASSIGN && parent->nkids == 2 && kid == 0) {
+        if (!value_is_fresh(s, parent->kids[1]))
+            s->bad = 1;
+        return;
+    }
+    /* Py_CLEAR(x->f) reads f to release it. (Py_SETREF's store is a memcpy
+     * in 3.13 headers, which this scan cannot see: not here.) */
+    static const char *const release[] = {"Py_CLEAR", NULL};
+    if (ftc_prov_inside_macro(s->p->tu, e->range.begin, release))
+        return;
+    const ftc_borrowed_api *api = parent && parent->kind == FTC_E_CALL
+                                      ? ftc_capi_borrowed(parent->name) : NULL;
+    /* parent NULL: the whole statement, a branch condition `if (x->f)` */
+    int inside = parent == NULL ||
+                 (parent->kind == FTC_E_CALL &&
+                  ((api && api->container_arg == (int)kid) ||
+                   ftc_capi_keeps_no_reference(parent->name, kid) ||
+                   helper_keeps_nothing(s->p, parent, kid))) ||
+                 parent->kind == FTC_E_COMPARE || parent->kind == FTC_E_LOGICAL ||
+                 parent->kind == FTC_E_MEMBER;
+    if (!inside && !owner_escape_after_handoffs(s, e))
+        s->bad = 1;
 }
 
 static int field_holds_private(const ftc_prov *p, const char *type, const char *field)
@@ -331,20 +484,19 @@ static int field_holds_private(const ftc_prov *p, const char *type, const char *
         if (strcmp(c->items.items[i].type, type) == 0 &&
             strcmp(c->items.items[i].field, field) == 0)
             return c->items.items[i].ok;
+    if (!may_hold_fresh(p, field))
+        return 0;
     const ftc_tu *tu = p->tu;
     field_scan s = {p, malloc(sizeof(ftc_fn_view)), {0, 0}, type, field, 0, NULL, 0};
     if (s.view == NULL)
         return 0;
-    for (size_t i = 0; i < tu->functions.count && !s.bad; i++) {
-        const ftc_func *fn = &tu->functions.items[i];
-        if (fn->nblocks == 0)
-            continue;
-        ftc_fn_view_init(s.view, tu, (int32_t)i, p->arena);
-        for (uint32_t b = 0; b < fn->nblocks && !s.bad; b++)
-            for (uint32_t k = 0; k < fn->blocks[b].nstmts && !s.bad; k++) {
-                s.pos = (ftc_stmt_pos){b, k};
-                scan_field_uses(&s, fn->blocks[b].stmts[k], NULL, 0);
-            }
+    const member_use *uses;
+    size_t n = uses_of(p, field, &uses);
+    for (size_t i = 0; i < n && !s.bad; i++) {
+        if (i == 0 || uses[i].fn != uses[i - 1].fn)
+            ftc_fn_view_init(s.view, tu, uses[i].fn, p->arena);
+        s.pos = uses[i].pos;
+        check_field_use(&s, &uses[i]);
     }
     free(s.view);
     free(s.touches);

@@ -303,6 +303,10 @@ static int scan_sites(const ftc_expr *e, void *ctx)
     c->caller = s->view->index;
     c->callee = e->ref_index;
     c->nargs = e->nkids < 32 ? e->nkids : 32;
+    /* Only a static function's parameters can be private (a member
+     * argument costs a look at the member across the file). */
+    const ftc_func *callee = &tu->functions.items[e->ref_index];
+    int callee_static = callee->is_static && callee->nblocks > 0;
     for (uint32_t i = 0; i < c->nargs; i++) {
         const ftc_expr *a = ftc_expr_strip(e->kids[i]);
         c->param_of[i] = c->member_of[i] = -1;
@@ -319,7 +323,8 @@ static int scan_sites(const ftc_expr *e, void *ctx)
                  (a->kind == FTC_E_REF && a->ref == FTC_REF_LOCAL &&
                   ftc_prov_is_fresh(s->p, s->view, a->ref_index, s->pos)))
             c->fixed |= 1u << i;
-        else if (a->kind == FTC_E_MEMBER && ftc_prov_member_field_private(s->p, s->view, a, s->pos, &base)) {
+        else if (a->kind == FTC_E_MEMBER && callee_static &&
+                 ftc_prov_member_field_private(s->p, s->view, a, s->pos, &base)) {
             if (base < 0)
                 c->fixed |= 1u << i;            /* local_struct.f */
             else

@@ -46,6 +46,8 @@ void ftc_fn_view_init(ftc_fn_view *v, const ftc_tu *tu, int32_t index, ftc_arena
     v->local_types = NULL;
     v->nlocal_types = 0;
     v->types_tried = 0;
+    v->params_classified = 0;
+    v->params_made = 0;
     memset(v->plain, -1, sizeof(v->plain));
     memset(v->made, -1, sizeof(v->made));
 }
@@ -369,32 +371,52 @@ int ftc_prov_is_fresh(const ftc_prov *p, ftc_fn_view *v, int32_t local,
 
 /* A parameter the function itself sets to a new container on every path
  * before the use (`other = PySequence_List(other);`). */
+/* For every parameter at once: is each assignment to it a new container
+ * (and its address never taken)? One walk per function, on first need. */
 typedef struct param_assignments {
     const ftc_prov *p;
-    int32_t param;
-    int creations, others;
+    uint16_t creations[32], others[32];
 } param_assignments;
+
+static int param_of(const ftc_expr *e)
+{
+    e = ftc_expr_strip(e);
+    return e && e->kind == FTC_E_REF && e->ref == FTC_REF_PARAM && e->ref_index >= 0 &&
+                   e->ref_index < 32
+               ? e->ref_index
+               : -1;
+}
 
 static int find_param_assignments(const ftc_expr *e, void *ctx)
 {
     param_assignments *a = ctx;
-    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && ftc_is_ref_to(e->kids[0], FTC_REF_PARAM, a->param)) {
+    int param;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && (param = param_of(e->kids[0])) >= 0) {
         if (ftc_prov_creates(a->p, e->kids[1]))
-            a->creations++;
+            a->creations[param]++;
         else if (!ftc_is_null_literal(e->kids[1]))
-            a->others++;
-    } else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 &&
-               ftc_is_ref_to(e->kids[0], FTC_REF_PARAM, a->param)) {
-        a->others++;
+            a->others[param]++;
+    } else if (e->kind == FTC_E_ADDR_OF && e->nkids == 1 && (param = param_of(e->kids[0])) >= 0) {
+        a->others[param]++;
     }
     return 0;
 }
 
 static int param_made_fresh(const ftc_prov *p, ftc_fn_view *v, int32_t param, ftc_stmt_pos use)
 {
-    param_assignments a = {p, param, 0, 0};
-    ftc_func_walk(v->fn, find_param_assignments, &a);
-    return a.creations > 0 && a.others == 0 &&
+    if (param < 0 || param >= 32)
+        return 0;
+    if (!v->params_classified) {
+        v->params_classified = 1;
+        param_assignments a;
+        memset(&a, 0, sizeof(a));
+        a.p = p;
+        ftc_func_walk(v->fn, find_param_assignments, &a);
+        for (int i = 0; i < 32; i++)
+            if (a.creations[i] > 0 && a.others[i] == 0)
+                v->params_made |= 1u << i;
+    }
+    return (v->params_made & (1u << param)) &&
            !published_before(p, v, FTC_REF_PARAM, param, NULL, use);
 }
 

@@ -37,6 +37,9 @@ typedef struct ftc_fn_view {
     signed char plain[256];      /* per local: -1 unknown, 0/1 plain value */
     signed char made[256];       /* per local: -1 unknown, 1 every assignment
                                     makes a new container, 0 not */
+    int params_classified;
+    uint32_t params_made;        /* bit i: every assignment to parameter i
+                                    makes a new container */
     const char **local_types;    /* declared type per local, made on first use */
     uint32_t nlocal_types;
     int types_tried;
