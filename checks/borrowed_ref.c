@@ -166,7 +166,7 @@ static int names_shared_container(const ftc_expr *e)
  * container is reachable. Without (a function's summary): mutations of any
  * shared container count. */
 static free_event call_event(const tu_facts *facts, ftc_fn_view *v, const ftc_expr *call,
-                             const char *owner_text, int reachable)
+                             const stmt_pos *at, const char *owner_text, int reachable)
 {
     const ftc_tu *tu = facts->tu;
     const ftc_expr *target = call->nkids ? ftc_expr_strip(call->kids[0]) : NULL;
@@ -186,7 +186,8 @@ static free_event call_event(const tu_facts *facts, ftc_fn_view *v, const ftc_ex
         !ftc_prov_is_plain(v, target))
         return EVENT_RUNS_CODE;
     if (drops_reference(call->name) && target && !ftc_prov_is_plain(v, target) &&
-        !ftc_prov_held_by_container(v, target, call->range.begin.offset))
+        !ftc_prov_held_by_container(v, target, call->range.begin.offset) &&
+        !(at && (ftc_prov_held_by_source(v, target, *at) || ftc_prov_null_at(v, target, *at))))
         return EVENT_DECREF;
     if (is_tu_function(tu, call) && facts->danger[call->ref_index])
         return EVENT_CALLEE;
@@ -200,6 +201,7 @@ typedef struct event_search {
     int reachable;
     const ftc_expr *call;
     free_event event;
+    const stmt_pos *at;          /* the statement searched, when known */
 } event_search;
 
 static int find_event(const ftc_expr *e, void *ctx)
@@ -207,7 +209,7 @@ static int find_event(const ftc_expr *e, void *ctx)
     event_search *s = ctx;
     if (e->kind != FTC_E_CALL)
         return 0;
-    free_event ev = call_event(s->facts, s->view, e, s->owner_text, s->reachable);
+    free_event ev = call_event(s->facts, s->view, e, s->at, s->owner_text, s->reachable);
     if (ev == EVENT_NONE)
         return 0;
     s->call = e;
@@ -230,7 +232,7 @@ static void compute_danger(tu_facts *facts)
             if (facts->danger[i] || fn->nblocks == 0)
                 continue;
             ftc_fn_view_init(view, tu, (int32_t)i, NULL);
-            event_search s = {facts, view, NULL, 1, NULL, EVENT_NONE};
+            event_search s = {facts, view, NULL, 1, NULL, EVENT_NONE, NULL};
             ftc_func_walk(fn, find_event, &s);
             if (s.event) {
                 facts->danger[i] = 1;
@@ -370,8 +372,9 @@ static int find_escalation(func_ctx *fc, int32_t local, stmt_pos from,
                 break;
             }
             if (st.freeing == NULL) {
+                stmt_pos at = {st.block, k};
                 event_search e = {fc->facts, &fc->view, owner_text, reachable, NULL,
-                                  EVENT_NONE};
+                                  EVENT_NONE, &at};
                 ftc_expr_walk(stmt, find_event, &e);
                 st.freeing = e.call;
                 st.event = e.event;

@@ -214,48 +214,48 @@ static int probe(const ftc_prov *p, const ftc_expr *e, int (*f)(const ftc_expr *
     return s.found;
 }
 
-/* Walking back from the use over CFG predecessors: is the local (or the
- * parameter, with ref FTC_REF_PARAM; or the local struct's member `field`)
- * published on some path before it was last (re)created? A parameter that
- * reaches the use from the function's entry unchanged holds the caller's
- * object: that counts as published. */
-static int published_before(const ftc_prov *p, ftc_fn_view *v, ftc_ref_kind ref,
-                            int32_t local, const char *field, ftc_stmt_pos use)
+/* What a backward walk makes of one statement. */
+typedef enum back_step {
+    BACK_ON,                     /* nothing here: keep walking this path */
+    BACK_DONE,                   /* this path is settled, and fine */
+    BACK_FAIL                    /* this path is not fine: stop */
+} back_step;
+
+/* Walk back from `use` over CFG predecessors, statement by statement
+ * (latest first), asking `step` of each. 1 when some path fails: a step
+ * says so, or the path reaches the function's entry and entry_fails. */
+static int walk_back(ftc_fn_view *v, ftc_stmt_pos use,
+                     back_step (*step)(const ftc_expr *stmt, void *ctx), void *ctx,
+                     int entry_fails)
 {
     const ftc_func *fn = v->fn;
     if (!need_preds(v))
         return 1;
     unsigned char *seen = calloc(fn->nblocks + 1, 1);
     int32_t *stack = malloc(sizeof(int32_t) * (fn->nblocks + 1));
-    int found = 0;
+    int failed = 0;
     if (seen == NULL || stack == NULL) {
-        found = 1;
+        failed = 1;
         goto done;
     }
     uint32_t top = 0;
     int32_t b = (int32_t)use.block;
     int32_t from = (int32_t)use.index - 1;
     for (;;) {
-        int stopped = 0;
-        for (int32_t k = from; k >= 0; k--) {
-            const ftc_expr *stmt = fn->blocks[b].stmts[k];
-            /* `x = PySequence_List(x)` hands the old x on and makes the
-             * new one: the new one is what reaches the use. */
-            if (probe(p, stmt, creates_local, ref, local, field)) {
-                stopped = 1;
-                break;
-            }
-            if (probe(p, stmt, publishes, ref, local, field)) {
-                found = 1;
+        int settled = 0;
+        for (int32_t k = from; k >= 0 && !settled; k--) {
+            back_step r = step(fn->blocks[b].stmts[k], ctx);
+            if (r == BACK_FAIL) {
+                failed = 1;
                 goto done;
             }
+            settled = r == BACK_DONE;
         }
-        if (!stopped && ref == FTC_REF_PARAM &&
-            v->pred_start[b] == v->pred_start[b + 1]) {
-            found = 1;          /* from the entry: the caller's object */
+        if (!settled && entry_fails && v->pred_start[b] == v->pred_start[b + 1]) {
+            failed = 1;
             goto done;
         }
-        if (!stopped)
+        if (!settled)
             for (int32_t i = v->pred_start[b]; i < v->pred_start[b + 1]; i++)
                 if (!seen[v->preds[i]]) {
                     seen[v->preds[i]] = 1;
@@ -269,7 +269,86 @@ static int published_before(const ftc_prov *p, ftc_fn_view *v, ftc_ref_kind ref,
 done:
     free(seen);
     free(stack);
-    return found;
+    return failed;
+}
+
+typedef struct publish_walk {
+    const ftc_prov *p;
+    ftc_ref_kind ref;
+    int32_t local;
+    const char *field;
+} publish_walk;
+
+static back_step publish_step(const ftc_expr *stmt, void *ctx)
+{
+    publish_walk *w = ctx;
+    /* `x = PySequence_List(x)` hands the old x on and makes the new one:
+     * the new one is what reaches the use. */
+    if (probe(w->p, stmt, creates_local, w->ref, w->local, w->field))
+        return BACK_DONE;
+    return probe(w->p, stmt, publishes, w->ref, w->local, w->field) ? BACK_FAIL : BACK_ON;
+}
+
+/* Walking back from the use: is the local (or the parameter, with ref
+ * FTC_REF_PARAM; or the local struct's member `field`) published on some
+ * path before it was last (re)created? A parameter that reaches the use
+ * from the function's entry unchanged holds the caller's object: that
+ * counts as published. */
+static int published_before(const ftc_prov *p, ftc_fn_view *v, ftc_ref_kind ref,
+                            int32_t local, const char *field, ftc_stmt_pos use)
+{
+    publish_walk w = {p, ref, local, field};
+    return walk_back(v, use, publish_step, &w, ref == FTC_REF_PARAM);
+}
+
+/* ---- a local that is NULL on every path --------------------------------------- */
+
+typedef struct null_walk {
+    int32_t local;
+    int result;                  /* of the statement at hand */
+} null_walk;
+
+static int null_probe(const ftc_expr *e, void *ctx)
+{
+    null_walk *w = ctx;
+    const ftc_expr *value = NULL;
+    int assigns = 0;
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2 && ftc_is_ref_to_local(e->kids[0], w->local)) {
+        assigns = 1;
+        value = e->kids[1];
+    } else if (e->kind == FTC_E_DECL && e->ref == FTC_REF_LOCAL && e->ref_index == w->local) {
+        assigns = 1;
+        value = e->nkids == 1 ? e->kids[0] : NULL;
+    }
+    if (assigns)
+        w->result = value && ftc_is_null_literal(value) ? BACK_DONE : BACK_FAIL;
+    return assigns;
+}
+
+static back_step null_step(const ftc_expr *stmt, void *ctx)
+{
+    null_walk *w = ctx;
+    w->result = BACK_ON;
+    ftc_expr_walk(stmt, null_probe, w);
+    return (back_step)w->result;
+}
+
+static int address_taken(const ftc_expr *e, void *ctx)
+{
+    const int32_t *local = ctx;
+    return e->kind == FTC_E_ADDR_OF && e->nkids == 1 && ftc_is_ref_to_local(e->kids[0], *local);
+}
+
+int ftc_prov_null_at(ftc_fn_view *v, const ftc_expr *e, ftc_stmt_pos at)
+{
+    e = ftc_expr_strip(e);
+    if (e == NULL || e->kind != FTC_E_REF || e->ref != FTC_REF_LOCAL)
+        return 0;
+    int32_t local = e->ref_index;
+    if (ftc_func_walk(v->fn, address_taken, &local))
+        return 0;
+    null_walk w = {local, BACK_ON};
+    return !walk_back(v, at, null_step, &w, 1);
 }
 
 int ftc_prov_member_published_before(const ftc_prov *p, ftc_fn_view *v, int32_t local,
@@ -477,6 +556,62 @@ int ftc_prov_code_can_reach(const ftc_prov *p, ftc_fn_view *v,
     thread_probe t = {owner->ref_index, 0};
     ftc_func_walk(v->fn, assigns_thread_private, &t);
     return t.found;
+}
+
+/* ---- a second reference to what a member or global holds ------------------ */
+
+typedef struct source_scan {
+    int32_t local;
+    int increfs;                 /* Py_INCREF(local) seen */
+    int unsafe;                  /* a call that can run code, or a store to
+                                    a member or global */
+} source_scan;
+
+static int scan_between(const ftc_expr *e, void *ctx)
+{
+    source_scan *s = ctx;
+    if (e->kind == FTC_E_CALL) {
+        if (ftc_capi_is_incref(e->name) && e->nkids >= 1 && ftc_is_ref_to_local(e->kids[0], s->local))
+            s->increfs = 1;
+        else if (!e->name || (!ftc_capi_borrowed(e->name) && !ftc_capi_is_incref(e->name) &&
+                              ftc_capi_call_danger(e->name) != FTC_DANGER_NONE))
+            s->unsafe = 1;
+    }
+    if (e->kind == FTC_E_ASSIGN && e->nkids == 2) {
+        const ftc_expr *lhs = ftc_expr_strip(e->kids[0]);
+        if (lhs && !(lhs->kind == FTC_E_REF && lhs->ref == FTC_REF_LOCAL))
+            s->unsafe = 1;
+    }
+    return s->unsafe;
+}
+
+int ftc_prov_held_by_source(ftc_fn_view *v, const ftc_expr *e, ftc_stmt_pos at)
+{
+    e = ftc_expr_strip(e);
+    if (e == NULL || e->kind != FTC_E_REF || e->ref != FTC_REF_LOCAL || at.block >= v->fn->nblocks)
+        return 0;
+    const ftc_block *b = &v->fn->blocks[at.block];
+    source_scan s = {e->ref_index, 0, 0};
+    for (uint32_t k = at.index; k-- > 0;) {
+        const ftc_expr *stmt = ftc_expr_strip(b->stmts[k]);
+        const ftc_expr *value = NULL;
+        if (stmt && stmt->kind == FTC_E_ASSIGN && stmt->nkids == 2 &&
+            ftc_is_ref_to_local(stmt->kids[0], s.local))
+            value = stmt->kids[1];
+        else if (stmt && stmt->kind == FTC_E_DECL && stmt->ref == FTC_REF_LOCAL &&
+                 stmt->ref_index == s.local && stmt->nkids == 1)
+            value = stmt->kids[0];
+        if (value) {
+            value = ftc_expr_strip(value);
+            return s.increfs && value &&
+                   (value->kind == FTC_E_MEMBER ||
+                    (value->kind == FTC_E_REF && value->ref == FTC_REF_GLOBAL));
+        }
+        ftc_expr_walk(stmt, scan_between, &s);
+        if (s.unsafe)
+            return 0;
+    }
+    return 0;
 }
 
 /* ---- objects a container holds ------------------------------------------------- */

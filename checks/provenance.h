@@ -102,6 +102,19 @@ int ftc_prov_is_plain(ftc_fn_view *v, const ftc_expr *e);
  * free it. */
 int ftc_prov_held_by_container(ftc_fn_view *v, const ftc_expr *e, uint32_t before);
 
+/* Does local e, where a statement at `at` drops a reference to it, hold
+ * a second reference to what a member or global still holds: `t = x->f;
+ * Py_INCREF(t); ...; Py_DECREF(t)` in one block (Cython's temporaries),
+ * with nothing between that can run code or store to a member or global?
+ * (Borrowing calls between are allowed: a lookup's hash of a key.) Then
+ * the drop cannot free it. */
+int ftc_prov_held_by_source(ftc_fn_view *v, const ftc_expr *e, ftc_stmt_pos at);
+
+/* Is local e NULL on every path to the statement at `at` (its last
+ * assignment on each is NULL, and its address is never taken)? Then
+ * Py_XDECREF(e) or Py_CLEAR(e) there does nothing. */
+int ftc_prov_null_at(ftc_fn_view *v, const ftc_expr *e, ftc_stmt_pos at);
+
 /* Expression helpers the walks share. */
 int ftc_is_ref_to_local(const ftc_expr *e, int32_t local);
 int ftc_is_null_literal(const ftc_expr *e);

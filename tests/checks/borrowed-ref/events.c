@@ -93,3 +93,57 @@ PyObject *decref_after_store(PyObject *d, PyObject *k, PyObject *made) {
     Py_DECREF(made);
     return Py_NewRef(v);
 }
+
+/* Cython's temporaries: a second reference to what a field still holds,
+ * dropped right after the lookup, cannot free it; dropped after the field
+ * was given another object, it can be the last one. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *name;
+} Prop;
+
+#define Tmp_INCREF(r) Py_INCREF(r)
+#define Tmp_DECREF(r) Py_DECREF(r)
+
+PyObject *field_temporary(Prop *self, PyObject *cache) {
+    PyObject *t = self->name;
+    Tmp_INCREF(t);
+    PyObject *val = PyDict_GetItem(cache, t); // expected-warning {{PyDict_GetItem returns a borrowed reference from dict 'cache'}}
+    Tmp_DECREF(t);
+    return Py_XNewRef(val);
+}
+
+PyObject *field_temporary_replaced(Prop *self, PyObject *cache, PyObject *other) {
+    PyObject *t = self->name;
+    Tmp_INCREF(t);
+    PyObject *val = PyDict_GetItem(cache, t); // expected-note {{borrowed from dict 'cache' here}}
+    self->name = other;
+    Tmp_DECREF(t); // expected-note {{Py_DECREF of an object of unknown type can run its finaliser}}
+    return Py_XNewRef(val); // expected-warning {{borrowed reference 'val' from PyDict_GetItem is used after a call that can free it}} expected-note {{take a strong reference}}
+}
+
+/* Cython's return value: Py_XDECREF of a local that is NULL on every path
+ * there does nothing; where it may hold an object, it can free. */
+PyObject *xdecref_null(PyObject *cache, PyObject *key, int early, PyObject *obj) {
+    PyObject *r = NULL;
+    if (early) {
+        Py_XDECREF(r);
+        r = Py_NewRef(obj);
+        goto done;
+    }
+    PyObject *val = PyDict_GetItem(cache, key); // expected-warning {{PyDict_GetItem returns a borrowed reference from dict 'cache'}}
+    Py_XDECREF(r);
+    r = Py_XNewRef(val);
+done:
+    return r;
+}
+
+PyObject *xdecref_maybe(PyObject *cache, PyObject *key, int early, PyObject *obj) {
+    PyObject *r = NULL;
+    if (early)
+        r = PyObject_Repr(obj);
+    PyObject *val = PyDict_GetItem(cache, key); // expected-note {{borrowed from dict 'cache' here}}
+    Py_XDECREF(r); // expected-note {{Py_XDECREF of an object of unknown type can run its finaliser}}
+    r = Py_XNewRef(val); // expected-warning {{borrowed reference 'val' from PyDict_GetItem is used after a call that can free it}} expected-note {{take a strong reference}}
+    return r;
+}
